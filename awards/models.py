@@ -1,0 +1,124 @@
+import itertools
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.i18n import localized
+
+
+class Award(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    tagline_sv = models.CharField(_("tagline (Swedish)"), max_length=300, blank=True)
+    tagline_en = models.CharField(_("tagline (English)"), max_length=300, blank=True)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tagline(self) -> str:
+        return localized(self, "tagline")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    NOMINATING = "nominating", _("Open for nominations")
+    SCREENING = "screening", _("Screening")
+    SCORING = "scoring", _("Jury scoring")
+    DELIBERATION = "deliberation", _("Jury deliberation")
+    ANNOUNCED = "announced", _("Winner announced")
+
+
+class Edition(models.Model):
+    """One year of an award. Its phase follows from the timeline and the clock; nothing flips it."""
+
+    award = models.ForeignKey(Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="editions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    nominations_open_at = models.DateTimeField(_("nominations open"))
+    nominations_close_at = models.DateTimeField(_("nominations close"))
+    scoring_open_at = models.DateTimeField(_("scoring opens"))
+    scoring_close_at = models.DateTimeField(_("scoring closes"))
+    announce_at = models.DateTimeField(_("announcement"))
+    intro_sv = models.TextField(_("introduction (Swedish)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    eligibility_sv = models.TextField(_("eligibility (Swedish)"), blank=True)
+    eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
+    prize_sv = models.TextField(_("prize (Swedish)"), blank=True)
+    prize_en = models.TextField(_("prize (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "year"], name="edition_award_year_unique"),
+            models.CheckConstraint(
+                condition=Q(nominations_open_at__lt=F("nominations_close_at"))
+                & Q(nominations_close_at__lte=F("scoring_open_at"))
+                & Q(scoring_open_at__lt=F("scoring_close_at"))
+                & Q(scoring_close_at__lte=F("announce_at")),
+                name="edition_timeline_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.award.name} {self.year}"
+
+    def clean(self):
+        timeline = [
+            ("nominations_open_at", self.nominations_open_at),
+            ("nominations_close_at", self.nominations_close_at),
+            ("scoring_open_at", self.scoring_open_at),
+            ("scoring_close_at", self.scoring_close_at),
+            ("announce_at", self.announce_at),
+        ]
+        for (_earlier_name, earlier), (later_name, later) in itertools.pairwise(timeline):
+            if earlier and later and later < earlier:
+                raise ValidationError(
+                    {later_name: _("This date must not be earlier than the step before it in the timeline.")}
+                )
+        if self.nominations_open_at and self.nominations_open_at == self.nominations_close_at:
+            raise ValidationError({"nominations_close_at": _("Nominations must be open for some time.")})
+
+    def phase_at(self, moment: datetime) -> Phase:
+        if moment < self.nominations_open_at:
+            return Phase.UPCOMING
+        if moment < self.nominations_close_at:
+            return Phase.NOMINATING
+        if moment < self.scoring_open_at:
+            return Phase.SCREENING
+        if moment < self.scoring_close_at:
+            return Phase.SCORING
+        if moment < self.announce_at:
+            return Phase.DELIBERATION
+        return Phase.ANNOUNCED
+
+    @property
+    def phase(self) -> Phase:
+        return self.phase_at(timezone.now())
+
+    @property
+    def intro(self) -> str:
+        return localized(self, "intro")
+
+    @property
+    def eligibility(self) -> str:
+        return localized(self, "eligibility")
+
+    @property
+    def prize(self) -> str:
+        return localized(self, "prize")
