@@ -36,7 +36,9 @@ def outbound_email_deliver(*, email_id: int) -> bool:
     """Deliver one outbox row once. Returns True if it was sent now, False if nothing was to do.
 
     The row is locked while it is sent, so two deliveries of the same task cannot both send it.
+    Raises TransientDeliveryError (after recording the attempt) when a later try may succeed.
     """
+    retry_reason = None
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -49,29 +51,24 @@ def outbound_email_deliver(*, email_id: int) -> bool:
         try:
             sent = mailers["deliver"].send_messages([message_from_json(email.message)])
         except smtplib.SMTPRecipientsRefused as exc:
-            email.status = OutboundEmail.Status.FAILED
-            email.last_error = repr(exc)[:2000]
-            email.save(update_fields=["status", "attempts", "last_error"])
             logger.error("E-mail %s refused by the server: %s", email_id, exc)
-            return False
+            email.status, email.last_error, sent = OutboundEmail.Status.FAILED, repr(exc)[:2000], 0
         except TRANSIENT_MAIL_ERRORS as exc:
             email.last_error = repr(exc)[:2000]
+            sent = 0
             if email.attempts >= MAX_DELIVERY_ATTEMPTS:
                 email.status = OutboundEmail.Status.FAILED
-            email.save(update_fields=["status", "attempts", "last_error"])
-            if email.status == OutboundEmail.Status.FAILED:
-                return False
-            raise TransientDeliveryError(str(exc)) from exc
-        if not sent:
-            email.status = OutboundEmail.Status.FAILED
-            email.last_error = "The mail backend accepted no message."
-            email.save(update_fields=["status", "attempts", "last_error"])
-            return False
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
+            else:
+                retry_reason = str(exc)
+        else:
+            if sent:
+                email.status, email.sent_at, email.last_error = OutboundEmail.Status.SENT, timezone.now(), ""
+            else:
+                email.status, email.last_error = OutboundEmail.Status.FAILED, "The mail backend accepted no message."
         email.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-        return True
+    if retry_reason is not None:
+        raise TransientDeliveryError(retry_reason)
+    return bool(sent)
 
 
 def outbox_pending_ids(*, older_than: timedelta, limit: int = 500) -> list[int]:

@@ -158,3 +158,27 @@ VENV_BIN = BASE_DIR / ".venv" / "bin"
 def venv_command(name: str) -> str:
     path = VENV_BIN / name
     return str(path) if path.exists() else shutil.which(name) or name
+
+
+@pytest.fixture
+def celery_on_broker():
+    """Make this process publish tasks to a real broker instead of running them eagerly.
+    Returns a function taking the broker URL; the eager default is restored afterwards."""
+    from config.celery import app
+
+    saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+
+    def reset_connections():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def use(url: str) -> None:
+        reset_connections()
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+
+    yield use
+    reset_connections()
+    app.conf.update(saved)

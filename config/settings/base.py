@@ -1,6 +1,7 @@
 """Settings shared by every environment; environments differ only by environment variables."""
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from django.utils.csp import CSP
@@ -191,6 +192,9 @@ def mailer_from_url(url: str) -> dict:
     ]:
         if parsed.get(setting) not in (None, ""):
             options[option] = parsed[setting]
+    if "file_path" in options:
+        # django-environ drops the leading slash of filemail:///absolute/path.
+        options["file_path"] = urlparse(url).path
     if parsed["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
     return {"BACKEND": parsed["EMAIL_BACKEND"], "OPTIONS": options}
@@ -267,6 +271,8 @@ ORGANISERS_GROUP = "organisers"
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 # Periodic jobs, defined here and installed into django-celery-beat's tables when beat starts.
+# The drain job leaves fresh rows to the on-commit enqueue and picks up what is older than this.
+OUTBOX_DRAIN_AFTER_SECONDS = env.int("OUTBOX_DRAIN_AFTER_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
 }

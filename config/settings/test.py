@@ -1,5 +1,7 @@
 """Settings for the test suite: PostgreSQL when DATABASE_URL says so, a SQLite file otherwise."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
 
@@ -15,5 +17,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so the worker and web processes that tests start see the same database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file, not memory, so the worker and web processes that tests start see the same database;
+    # one per test run, so runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

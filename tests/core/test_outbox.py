@@ -1,0 +1,114 @@
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+
+from core.models import OutboundEmail
+from core.services import MAX_DELIVERY_ATTEMPTS, TransientDeliveryError, outbound_email_deliver
+from core.tasks import drain_outbox
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class FlakySMTPBackend:
+    """A "deliver" mailer whose server hangs up, as a real one does when it is overloaded."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_mail_is_written_to_the_outbox_and_delivered_after_commit():
+    with transaction.atomic():
+        message = EmailMultiAlternatives("Nominering mottagen", "Tack!", to=["Sara <sara@startup.example>"])
+        message.attach_alternative("<p>Tack!</p>", "text/html")
+        message.send()
+        row = OutboundEmail.objects.get()
+        assert row.status == OutboundEmail.Status.PENDING
+        assert mail.outbox == []
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert row.attempts == 1
+    assert row.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Nominering mottagen"
+    assert mail.outbox[0].to == ["Sara <sara@startup.example>"]
+    assert mail.outbox[0].alternatives[0].content == "<p>Tack!</p>"
+
+
+def test_rolled_back_transaction_sends_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        EmailMessage("Never", "Body", to=["a@example.org"]).send()
+        raise RuntimeError("the change failed")
+
+    assert OutboundEmail.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_second_delivery_of_the_same_message_is_a_no_op():
+    EmailMessage("Once", "Body", to=["a@example.org"]).send()
+    row = OutboundEmail.objects.get()
+
+    assert outbound_email_deliver(email_id=row.pk) is False
+
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert row.attempts == 1
+
+
+def test_transient_smtp_error_keeps_the_message_for_a_retry(settings):
+    settings.MAILERS = {**settings.MAILERS, "deliver": {"BACKEND": "tests.core.test_outbox.FlakySMTPBackend"}}
+    row = OutboundEmail.objects.create(
+        subject="Retry me",
+        recipients=["a@example.org"],
+        message={
+            "subject": "Retry me", "body": "b", "from_email": "x@example.org", "to": ["a@example.org"],
+            "cc": [], "bcc": [], "reply_to": [], "headers": {}, "alternatives": [],
+        },
+    )
+
+    with pytest.raises(TransientDeliveryError):
+        outbound_email_deliver(email_id=row.pk)
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert row.attempts == 1
+    assert "SMTPServerDisconnected" in row.last_error
+
+
+def test_message_is_marked_failed_after_the_last_attempt(settings):
+    settings.MAILERS = {**settings.MAILERS, "deliver": {"BACKEND": "tests.core.test_outbox.FlakySMTPBackend"}}
+    row = OutboundEmail.objects.create(
+        subject="Give up", recipients=["a@example.org"], attempts=MAX_DELIVERY_ATTEMPTS - 1,
+        message={
+            "subject": "Give up", "body": "b", "from_email": "x@example.org", "to": ["a@example.org"],
+            "cc": [], "bcc": [], "reply_to": [], "headers": {}, "alternatives": [],
+        },
+    )
+
+    assert outbound_email_deliver(email_id=row.pk) is False
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.FAILED
+
+
+def test_drain_delivers_messages_left_pending(settings):
+    settings.OUTBOX_DRAIN_AFTER_SECONDS = 0
+    OutboundEmail.objects.create(
+        subject="Left behind", recipients=["a@example.org"],
+        message={
+            "subject": "Left behind", "body": "b", "from_email": "x@example.org", "to": ["a@example.org"],
+            "cc": [], "bcc": [], "reply_to": [], "headers": {}, "alternatives": [],
+        },
+    )
+
+    assert drain_outbox() == 1
+
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Left behind"]
+    assert drain_outbox() == 0
