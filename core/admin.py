@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
 from .models import AuditEvent, OutboundEmail
 
@@ -29,3 +30,10 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["subject"]
     exclude = ["message"]
+
+
+# Periodic jobs are defined in code (settings.CELERY_BEAT_SCHEDULE); editing them by hand in the
+# admin would drift from it, and django-celery-beat's forms carry inline scripts the CSP refuses.
+for beat_model in (PeriodicTask, IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule):
+    if admin.site.is_registered(beat_model):
+        admin.site.unregister(beat_model)

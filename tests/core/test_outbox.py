@@ -67,8 +67,15 @@ def test_transient_smtp_error_keeps_the_message_for_a_retry(settings):
         subject="Retry me",
         recipients=["a@example.org"],
         message={
-            "subject": "Retry me", "body": "b", "from_email": "x@example.org", "to": ["a@example.org"],
-            "cc": [], "bcc": [], "reply_to": [], "headers": {}, "alternatives": [],
+            "subject": "Retry me",
+            "body": "b",
+            "from_email": "x@example.org",
+            "to": ["a@example.org"],
+            "cc": [],
+            "bcc": [],
+            "reply_to": [],
+            "headers": {},
+            "alternatives": [],
         },
     )
 
@@ -84,10 +91,19 @@ def test_transient_smtp_error_keeps_the_message_for_a_retry(settings):
 def test_message_is_marked_failed_after_the_last_attempt(settings):
     settings.MAILERS = {**settings.MAILERS, "deliver": {"BACKEND": "tests.core.test_outbox.FlakySMTPBackend"}}
     row = OutboundEmail.objects.create(
-        subject="Give up", recipients=["a@example.org"], attempts=MAX_DELIVERY_ATTEMPTS - 1,
+        subject="Give up",
+        recipients=["a@example.org"],
+        attempts=MAX_DELIVERY_ATTEMPTS - 1,
         message={
-            "subject": "Give up", "body": "b", "from_email": "x@example.org", "to": ["a@example.org"],
-            "cc": [], "bcc": [], "reply_to": [], "headers": {}, "alternatives": [],
+            "subject": "Give up",
+            "body": "b",
+            "from_email": "x@example.org",
+            "to": ["a@example.org"],
+            "cc": [],
+            "bcc": [],
+            "reply_to": [],
+            "headers": {},
+            "alternatives": [],
         },
     )
 
@@ -100,10 +116,18 @@ def test_message_is_marked_failed_after_the_last_attempt(settings):
 def test_drain_delivers_messages_left_pending(settings):
     settings.OUTBOX_DRAIN_AFTER_SECONDS = 0
     OutboundEmail.objects.create(
-        subject="Left behind", recipients=["a@example.org"],
+        subject="Left behind",
+        recipients=["a@example.org"],
         message={
-            "subject": "Left behind", "body": "b", "from_email": "x@example.org", "to": ["a@example.org"],
-            "cc": [], "bcc": [], "reply_to": [], "headers": {}, "alternatives": [],
+            "subject": "Left behind",
+            "body": "b",
+            "from_email": "x@example.org",
+            "to": ["a@example.org"],
+            "cc": [],
+            "bcc": [],
+            "reply_to": [],
+            "headers": {},
+            "alternatives": [],
         },
     )
 
