@@ -27,8 +27,17 @@ def test_signup_while_redis_is_down_succeeds_and_mail_goes_out_when_it_returns(
     maildir = tmp_path / "mail"
     maildir.mkdir()
     worker = start_process(
-        [venv_command("celery"), "-A", "config", "worker", "--pool=solo", "-l", "info", "--without-gossip",
-         "--without-mingle"],
+        [
+            venv_command("celery"),
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         subprocess_env(
             DJANGO_SETTINGS_MODULE="config.settings.test",
             REDIS_URL=redis_server.url,
