@@ -1,4 +1,5 @@
 import pytest
+import redis
 from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
@@ -74,3 +75,21 @@ def test_admin_is_refused_to_a_user_without_staff_status(client):
 
     assert client.get(reverse("admin:index")).status_code == 302
     assert client.get(reverse("admin:login")).status_code == 403
+
+
+@pytest.mark.services
+def test_rate_limit_counts_in_redis_as_in_production(client, settings, redis_server):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_server.url}
+    }
+    client.cookies["django_language"] = "en"
+    UserFactory(email="target@startup.example")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "target@startup.example", "password": "wrong-1"})
+
+    response = client.post(
+        reverse("account_login"), {"login": "target@startup.example", "password": "correct-horse-battery"}
+    )
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert redis.Redis.from_url(redis_server.url).dbsize() > 0
