@@ -73,3 +73,18 @@ def test_error_responses_and_posts_have_csp_too(client):
     response = client.post("/accounts/password/change/", {"oldpassword": "wrong"})
     assert_strict_csp(response, "POST /accounts/password/change/")
     assert_strict_csp(client.get("/healthz"), "/healthz")
+
+
+def test_csrf_failure_page_is_ours_and_has_no_inline_style():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "en"
+
+    response = client.post("/accounts/login/", {"login": "a@example.org", "password": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in html
+    assert "style=" not in html and "<style" not in html and "<script" not in html
+    assert_strict_csp(response, "CSRF failure")
