@@ -113,10 +113,7 @@ def browser(_allow_orm_beside_playwright):
 
 
 class ConsoleLog:
-    """Console errors, uncaught page errors and failed responses of every page in a browser context.
-    The browser's own request for /favicon.ico (the site declares no icon) is left out."""
-
-    IGNORED_URLS = ("/favicon.ico",)
+    """Console errors, uncaught page errors and failed responses of every page in a browser context."""
 
     def __init__(self):
         self.errors: list[str] = []
@@ -127,15 +124,12 @@ class ConsoleLog:
         page.on("pageerror", lambda exc: self.errors.append(f"[{page.url}] page error: {exc}"))
         page.on("response", self._response)
 
-    def _ignored(self, url: str) -> bool:
-        return urlsplit(url).path in self.IGNORED_URLS
-
     def _console(self, page: Page, msg: ConsoleMessage) -> None:
-        if msg.type == "error" and not self._ignored(msg.location.get("url", "")):
+        if msg.type == "error":
             self.errors.append(f"[{page.url}] {msg.text} ({msg.location.get('url', '')})")
 
     def _response(self, response: Response) -> None:
-        if response.status >= 400 and not self._ignored(response.url):
+        if response.status >= 400:
             self.failed_responses.append(f"{response.status} {response.request.method} {response.url}")
 
 
