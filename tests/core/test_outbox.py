@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
+from core.mail import message_to_json
 from core.models import OutboundEmail
 from core.services import MAX_DELIVERY_ATTEMPTS, TransientDeliveryError, outbound_email_deliver
 from core.tasks import drain_outbox
@@ -20,6 +21,14 @@ class FlakySMTPBackend:
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def waiting_email(subject: str, **fields) -> OutboundEmail:
+    """An outbox row as the backend writes it, still waiting for delivery."""
+    message = EmailMessage(subject, "Body", "award@example.org", ["a@example.org"])
+    return OutboundEmail.objects.create(
+        subject=subject, recipients=["a@example.org"], message=message_to_json(message), **fields
+    )
 
 
 def test_mail_is_written_to_the_outbox_and_delivered_after_commit():
@@ -63,21 +72,7 @@ def test_second_delivery_of_the_same_message_is_a_no_op():
 
 def test_transient_smtp_error_keeps_the_message_for_a_retry(settings):
     settings.MAILERS = {**settings.MAILERS, "deliver": {"BACKEND": "tests.core.test_outbox.FlakySMTPBackend"}}
-    row = OutboundEmail.objects.create(
-        subject="Retry me",
-        recipients=["a@example.org"],
-        message={
-            "subject": "Retry me",
-            "body": "b",
-            "from_email": "x@example.org",
-            "to": ["a@example.org"],
-            "cc": [],
-            "bcc": [],
-            "reply_to": [],
-            "headers": {},
-            "alternatives": [],
-        },
-    )
+    row = waiting_email("Retry me")
 
     with pytest.raises(TransientDeliveryError):
         outbound_email_deliver(email_id=row.pk)
@@ -90,22 +85,7 @@ def test_transient_smtp_error_keeps_the_message_for_a_retry(settings):
 
 def test_message_is_marked_failed_after_the_last_attempt(settings):
     settings.MAILERS = {**settings.MAILERS, "deliver": {"BACKEND": "tests.core.test_outbox.FlakySMTPBackend"}}
-    row = OutboundEmail.objects.create(
-        subject="Give up",
-        recipients=["a@example.org"],
-        attempts=MAX_DELIVERY_ATTEMPTS - 1,
-        message={
-            "subject": "Give up",
-            "body": "b",
-            "from_email": "x@example.org",
-            "to": ["a@example.org"],
-            "cc": [],
-            "bcc": [],
-            "reply_to": [],
-            "headers": {},
-            "alternatives": [],
-        },
-    )
+    row = waiting_email("Give up", attempts=MAX_DELIVERY_ATTEMPTS - 1)
 
     assert outbound_email_deliver(email_id=row.pk) is False
 
@@ -115,21 +95,7 @@ def test_message_is_marked_failed_after_the_last_attempt(settings):
 
 def test_drain_delivers_messages_left_pending(settings):
     settings.OUTBOX_DRAIN_AFTER_SECONDS = 0
-    OutboundEmail.objects.create(
-        subject="Left behind",
-        recipients=["a@example.org"],
-        message={
-            "subject": "Left behind",
-            "body": "b",
-            "from_email": "x@example.org",
-            "to": ["a@example.org"],
-            "cc": [],
-            "bcc": [],
-            "reply_to": [],
-            "headers": {},
-            "alternatives": [],
-        },
-    )
+    waiting_email("Left behind")
 
     assert drain_outbox() == 1
 
