@@ -111,6 +111,9 @@ class Edition(models.Model):
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
 
+    def accepts_nominations_at(self, moment: datetime) -> bool:
+        return self.phase_at(moment) == Phase.NOMINATING
+
     @property
     def intro(self) -> str:
         return localized(self, "intro")
@@ -122,3 +125,82 @@ class Edition(models.Model):
     @property
     def prize(self) -> str:
         return localized(self, "prize")
+
+
+class Criterion(models.Model):
+    """One line of an edition's rubric: what jurors score, how much it weighs, on which scale."""
+
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    guidance_sv = models.TextField(_("guidance for jurors (Swedish)"), blank=True)
+    guidance_en = models.TextField(_("guidance for jurors (English)"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    scale_min = models.SmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.SmallIntegerField(_("highest score"), default=5)
+
+    MAX_SCALE_STEPS = 10
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["edition", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_ordered"),
+            models.CheckConstraint(
+                condition=Q(scale_max__lte=F("scale_min") + 10), name="criterion_scale_at_most_ten_steps"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = _("The weight must be greater than zero.")
+        if self.scale_min is not None and self.scale_max is not None:
+            if self.scale_max <= self.scale_min:
+                errors["scale_max"] = _("The highest score must be greater than the lowest.")
+            elif self.scale_max - self.scale_min > self.MAX_SCALE_STEPS:
+                errors["scale_max"] = _("A scale may have at most %(steps)s steps.") % {"steps": self.MAX_SCALE_STEPS}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def guidance(self) -> str:
+        return localized(self, "guidance")
+
+    @property
+    def levels_range(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+
+class CriterionLevel(models.Model):
+    """What a score means on one criterion: the anchor a juror reads before choosing it."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="levels"
+    )
+    value = models.SmallIntegerField(_("score"))
+    descriptor_sv = models.CharField(_("descriptor (Swedish)"), max_length=300)
+    descriptor_en = models.CharField(_("descriptor (English)"), max_length=300)
+
+    class Meta:
+        verbose_name = _("level descriptor")
+        verbose_name_plural = _("level descriptors")
+        ordering = ["criterion", "value"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "value"], name="criterion_level_unique")]
+
+    def __str__(self):
+        return f"{self.value}: {self.descriptor}"
+
+    @property
+    def descriptor(self) -> str:
+        return localized(self, "descriptor")

@@ -15,5 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("nominations/", include("nominations.urls")),
+    path("", include("awards.urls")),
     path("", include("awards.results.urls")),
 ]

@@ -107,8 +107,15 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Pitch decks and other applicant files: never under MEDIA_URL; served only by authorising views.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(MEDIA_ROOT / "private")))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -174,6 +181,8 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Flemingsberg Science Award <award@flemingsbergscience.se>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[Flemingsberg Science Award] "
+# The address of the site as people reach it, for links in e-mails sent outside a request.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EMAIL_OUTBOX_BACKEND = "core.mail.OutboxEmailBackend"
 
 

@@ -10,6 +10,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 # TLS ends at the proxy in front of gunicorn; it tells us the original scheme.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -26,5 +27,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Uploaded files on shared storage when more than one host serves the site.
 if env("DJANGO_STORAGE_BACKEND", default=""):
     STORAGES["default"] = {"BACKEND": env("DJANGO_STORAGE_BACKEND")}  # noqa: F405
+if env("DJANGO_PRIVATE_STORAGE_BACKEND", default=""):
+    # Must not be publicly readable: decks are served through the application only.
+    STORAGES["private"] = {"BACKEND": env("DJANGO_PRIVATE_STORAGE_BACKEND")}  # noqa: F405
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405

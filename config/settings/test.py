@@ -1,6 +1,7 @@
 """Settings for the test suite: PostgreSQL when DATABASE_URL says so, a SQLite file otherwise."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
@@ -14,7 +15,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".test-media")))
+PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the worker and web processes that tests start see the same database;

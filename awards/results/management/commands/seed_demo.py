@@ -67,8 +67,7 @@ class Command(BaseCommand):
             defaults={
                 "status": Nomination.Status.WINNER,
                 "website": "https://www.scientifyresearch.com",
-                "pitch_sv": "Webbtjänsten samlar forskningsfinansiering från hela världen i en öppen databas.",
-                "pitch_en": "A web service that gathers research funding from all over the world in an open database.",
+                "pitch": "Webbtjänsten samlar forskningsfinansiering från hela världen i en öppen databas.",
             },
         )
         current = self._edition_current(award)
