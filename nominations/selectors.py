@@ -58,3 +58,7 @@ def nomination_history(*, nomination: Nomination) -> QuerySet[AuditEvent]:
         object_id=str(nomination.pk),
         action__in=APPLICANT_VISIBLE_ACTIONS,
     ).order_by("created_at", "id")
+
+
+def nomination_is_owned_by(*, nomination: Nomination, user) -> bool:
+    return user.is_authenticated and nomination.submitted_by_id == user.pk

@@ -21,3 +21,7 @@ def past_winners(request: HttpRequest) -> HttpResponse:
         raise Http404("The award has not been set up yet.")
     editions = editions_with_winners(award=award)
     return render(request, "results/past_winners.html", {"award": award, "editions": editions})
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "results/privacy.html")
