@@ -41,7 +41,11 @@ def _lock_edition_open(edition_id: int) -> Edition:
 
 
 def _lock_nomination(nomination: Nomination) -> Nomination:
-    return Nomination.objects.select_for_update().select_related("edition", "submitted_by").get(pk=nomination.pk)
+    return (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("edition", "submitted_by")
+        .get(pk=nomination.pk)
+    )
 
 
 def _save_with_unique_check(nomination: Nomination, **kwargs) -> None:

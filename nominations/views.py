@@ -14,10 +14,14 @@ from . import selectors, services
 from .forms import NominationForm, NominationStartForm
 from .models import Nomination
 
+# Model fields the form shows under another name.
+FORM_FIELD_FOR = {"pitch_deck": "pitch_deck_upload"}
+
 
 def _add_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            field = FORM_FIELD_FOR.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
@@ -101,10 +105,10 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, nomination=nomination, pitch_deck=deck, request=request
                 )
                 form.instance = nomination
+        except services.NominationsClosed as error:
+            messages.error(request, error.messages[0])
+            return redirect("nominations:detail", pk=nomination.pk)
         except ValidationError as error:
-            if error.code == "nominations_closed":
-                messages.error(request, error.messages[0])
-                return redirect("nominations:detail", pk=nomination.pk)
             _add_service_errors(form, error)
         except PermissionDenied:
             messages.error(request, _("This nomination can no longer be changed."))
