@@ -189,9 +189,8 @@ def test_submit_confirms_by_email_and_logs_it(client, applicant, draft, django_c
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sara@neurogrid.example"]
-    assert message.subject == "[Flemingsberg Science Award] Nomination received: Neurogrid Diagnostics AB (%s)" % (
-        draft.edition.year
-    )
+    year = draft.edition.year
+    assert message.subject == f"[Flemingsberg Science Award] Nomination received: Neurogrid Diagnostics AB ({year})"
     assert "EEG headbands that spot seizures at home." in message.body
     assert f"/nominations/{draft.pk}/" in message.body
     assert AuditEvent.objects.filter(action="nomination.submitted", object_id=str(draft.pk)).count() == 1
