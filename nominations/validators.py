@@ -23,6 +23,11 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def luhn_check_digit(digits: str) -> int:
+    """The digit that makes `digits` + it pass the Luhn check."""
+    return next(d for d in range(10) if luhn_valid(f"{digits}{d}"))
+
+
 def normalize_org_number(value: str) -> str:
     """'5566778899', '556677-8899' and '16556677-8899' all become '556677-8899'; raises if invalid."""
     cleaned = re.sub(r"\s", "", value or "")

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,9 @@ from django.utils import timezone
 from awards.models import Award, Edition
 from awards.selectors import AWARD_SLUG
 from nominations.models import Nomination
+from nominations.validators import luhn_check_digit
+
+from ...demo.startups import INELIGIBLE_REASON, LONG_TEXTS, STARTUPS
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -47,6 +51,20 @@ AWARD_TEXTS = {
 }
 
 
+def demo_pitch_deck(title: str) -> bytes:
+    """A one-page PDF standing in for the startup's deck."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def _stockholm(day, at=time(12, 0)) -> datetime:
     return datetime.combine(day, at, tzinfo=STOCKHOLM)
 
@@ -72,8 +90,10 @@ class Command(BaseCommand):
         )
         current = self._edition_current(award)
         organisers, _ = Group.objects.get_or_create(name=settings.ORGANISERS_GROUP)
-        for _role, email, name, password, staff, organiser in DEMO_ACCOUNTS:
-            self._account(email, name, password, staff=staff, group=organisers if organiser else None)
+        accounts = {}
+        for role, email, name, password, staff, organiser in DEMO_ACCOUNTS:
+            accounts[role] = self._account(email, name, password, staff=staff, group=organisers if organiser else None)
+        self._nominations(current, startup_user=accounts["startup"], organiser=accounts["organiser"])
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {award.name}, editions {past.year} and {current.year}.")
@@ -132,6 +152,54 @@ class Command(BaseCommand):
             return existing
         edition, _ = Edition.objects.update_or_create(award=award, year=defaults["announce_at"].year, defaults=defaults)
         return edition
+
+    def _nominations(self, edition: Edition, *, startup_user, organiser) -> None:
+        """A dozen nominations in the open edition; the demo startup account owns the first one."""
+        User = get_user_model()
+        now = timezone.now()
+        for index, row in enumerate(STARTUPS):
+            name, base, sector, stage, founded, team, city, status, pitch, tie = row
+            org_number = f"{base[:6]}-{base[6:]}{luhn_check_digit(base)}"
+            if index == 0:
+                owner = startup_user
+            else:
+                slug = name.split()[0].lower()
+                owner, created = User.objects.get_or_create(
+                    email=f"founder@{slug}.demo", defaults={"name": f"{name} founder"}
+                )
+                if created:
+                    owner.set_unusable_password()
+                    owner.save(update_fields=["password"])
+            submitted = status != Nomination.Status.DRAFT
+            nomination, _ = Nomination.objects.update_or_create(
+                edition=edition,
+                org_number=org_number,
+                defaults={
+                    "submitted_by": owner,
+                    "startup_name": name,
+                    "status": status,
+                    "website": f"https://www.{name.split()[0].lower()}.example",
+                    "founded_year": founded,
+                    "sector": sector,
+                    "stage": stage,
+                    "team_size": team,
+                    "city": city,
+                    "flemingsberg_tie": tie,
+                    "contact_name": owner.name,
+                    "contact_phone": f"+46 8 555 010 {index:02d}",
+                    "pitch": pitch,
+                    **LONG_TEXTS,
+                    "consent_at": now if submitted else None,
+                    "submitted_at": now - timedelta(days=12 - index) if submitted else None,
+                    "ineligible_reason": INELIGIBLE_REASON if status == Nomination.Status.INELIGIBLE else "",
+                    "screened_by": organiser if status in ("eligible", "ineligible") else None,
+                    "screened_at": now if status in ("eligible", "ineligible") else None,
+                },
+            )
+            if not nomination.pitch_deck:
+                nomination.pitch_deck_name = f"{name} pitch deck.pdf"
+                nomination.pitch_deck.save("deck.pdf", ContentFile(demo_pitch_deck(name)), save=False)
+                nomination.save(update_fields=["pitch_deck", "pitch_deck_name"])
 
     def _account(self, email: str, name: str, password: str, *, staff: bool, group: Group | None):
         User = get_user_model()
