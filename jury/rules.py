@@ -1,8 +1,69 @@
-"""Jury permissions. Juror and chair predicates (membership, assignment, conflicts) join these
-when jury membership is modelled; until then only organisers manage the jury."""
+"""Jury permissions. A juror sees a nomination only when assigned to it, the assignments are released,
+they have no conflict with it, and they have two-factor authentication set up."""
 
 import rules
+from django.utils import timezone
 
 from accounts.rules import has_mfa, is_organiser
+from awards.models import Phase
 
-rules.add_perm("jury.manage_jury", is_organiser & has_mfa)
+from .models import Assignment, ConflictDeclaration, JuryMember, JuryRole
+
+
+@rules.predicate
+def is_jury_member(user, edition) -> bool:
+    return (
+        user.is_authenticated and edition is not None and JuryMember.objects.filter(edition=edition, user=user).exists()
+    )
+
+
+@rules.predicate
+def is_chair(user, edition) -> bool:
+    return (
+        user.is_authenticated
+        and edition is not None
+        and JuryMember.objects.filter(edition=edition, user=user, role=JuryRole.CHAIR).exists()
+    )
+
+
+@rules.predicate
+def is_conflicted(user, nomination) -> bool:
+    return (
+        user.is_authenticated
+        and nomination is not None
+        and ConflictDeclaration.objects.filter(juror=user, nomination=nomination, has_conflict=True).exists()
+    )
+
+
+@rules.predicate
+def is_assigned_juror(user, nomination) -> bool:
+    """Assigned, released, and still seated on the jury."""
+    return (
+        user.is_authenticated
+        and nomination is not None
+        and Assignment.objects.filter(
+            juror=user,
+            nomination=nomination,
+            edition__jury_plan__released_at__isnull=False,
+            edition__jury__user=user,
+        ).exists()
+    )
+
+
+@rules.predicate
+def scoring_is_open(user, nomination) -> bool:
+    return nomination is not None and nomination.edition.phase_at(timezone.now()) == Phase.SCORING
+
+
+@rules.predicate
+def edition_scoring_closed(user, edition) -> bool:
+    return edition is not None and timezone.now() >= edition.scoring_close_at
+
+
+juror_may_view_nomination = is_assigned_juror & ~is_conflicted & has_mfa
+
+rules.add_perm("jury.manage_jury", is_organiser)
+rules.add_perm("jury.view_assigned_nomination", juror_may_view_nomination)
+rules.add_perm("jury.score_nomination", juror_may_view_nomination & scoring_is_open)
+rules.add_perm("jury.declare_conflicts", is_jury_member)
+rules.add_perm("jury.view_all_scorecards", ((is_chair & has_mfa) | is_organiser) & edition_scoring_closed)
