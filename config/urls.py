@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("nominations/", include("nominations.urls")),
+    path("jury/", include("jury.urls")),
     path("", include("awards.urls")),
     path("", include("awards.results.urls")),
 ]
