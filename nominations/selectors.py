@@ -1,7 +1,9 @@
 """Reads of nominations. Views fetch a nomination only through `nomination_get_for_user_or_404`,
 so access control cannot be forgotten."""
 
-from django.db.models import QuerySet
+import re
+
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from awards.models import Edition
@@ -62,3 +64,101 @@ def nomination_history(*, nomination: Nomination) -> QuerySet[AuditEvent]:
 
 def nomination_is_owned_by(*, nomination: Nomination, user) -> bool:
     return user.is_authenticated and nomination.submitted_by_id == user.pk
+
+
+# Organiser screening. The list, its counts and the exports share one filter, so an export holds
+# exactly what the organiser sees on the screen.
+
+SCREENING_SORTS = {
+    "name": ("startup_name", "pk"),
+    "-name": ("-startup_name", "-pk"),
+    "submitted": (F("submitted_at").asc(nulls_last=True), "pk"),
+    "-submitted": (F("submitted_at").desc(nulls_last=True), "-pk"),
+}
+
+
+def _screening_search(queryset: QuerySet[Nomination], search: str) -> QuerySet[Nomination]:
+    search = " ".join((search or "").split())
+    if not search:
+        return queryset
+    condition = (
+        Q(startup_name__icontains=search)
+        | Q(org_number__icontains=search)
+        | Q(contact_name__icontains=search)
+        | Q(contact_phone__icontains=search)
+        | Q(submitted_by__email__icontains=search)
+        | Q(city__icontains=search)
+    )
+    digits = re.sub(r"[\s-]", "", search)
+    if digits.isdigit() and len(digits) > 6:
+        # "5566778899" finds the stored "556677-8899".
+        condition |= Q(org_number__startswith=f"{digits[:6]}-{digits[6:]}")
+    return queryset.filter(condition)
+
+
+def nominations_for_screening(
+    *,
+    edition: Edition,
+    search: str = "",
+    status: str = "",
+    sector: str = "",
+    include_drafts: bool = False,
+    sort: str = "name",
+) -> QuerySet[Nomination]:
+    """An edition's nominations as the organiser filters them. Drafts are left out unless asked for
+    (or unless the status filter is "draft")."""
+    queryset = _screening_search(Nomination.objects.filter(edition=edition), search)
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    if status:
+        queryset = queryset.filter(status=status)
+    elif not include_drafts:
+        queryset = queryset.exclude(status=Nomination.Status.DRAFT)
+    return queryset.select_related("submitted_by").order_by(*SCREENING_SORTS.get(sort, SCREENING_SORTS["name"]))
+
+
+def nomination_status_counts(*, edition: Edition, search: str = "", sector: str = "") -> dict[str, int]:
+    """How many nominations of the edition (searched and filtered by sector, whatever their status)
+    are in each status, in one query."""
+    queryset = _screening_search(Nomination.objects.filter(edition=edition), search)
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    return queryset.aggregate(
+        **{status.value: Count("pk", filter=Q(status=status.value)) for status in Nomination.Status}
+    )
+
+
+def editions_with_nomination_counts() -> QuerySet[Edition]:
+    """Every edition, newest first, with its nominations counted by screening state."""
+    status = Nomination.Status
+
+    def count(*statuses):
+        return Count("nominations", filter=Q(nominations__status__in=statuses))
+
+    return (
+        Edition.objects.select_related("award")
+        .annotate(
+            drafts=count(status.DRAFT),
+            to_screen=count(status.SUBMITTED),
+            eligible=count(status.ELIGIBLE, status.FINALIST, status.WINNER),
+            ineligible=count(status.INELIGIBLE),
+            withdrawn=count(status.WITHDRAWN),
+        )
+        .order_by("-year", "award__name")
+    )
+
+
+def nominations_for_export(**filters) -> QuerySet[Nomination]:
+    """What an export streams: the screening list's rows with the users they mention."""
+    return nominations_for_screening(**filters).select_related("edition", "submitted_by", "screened_by")
+
+
+def nomination_get_for_screening_or_404(*, user, pk: int) -> Nomination:
+    """A nomination with everything its screening page shows, for an organiser; 404 for anyone else."""
+    if not user.has_perm("nominations.screen_nomination"):
+        raise Http404
+    queryset = Nomination.objects.select_related("edition__award", "submitted_by", "screened_by")
+    nomination = queryset.filter(pk=pk).first()
+    if nomination is None:
+        raise Http404
+    return nomination

@@ -71,3 +71,40 @@ class NominationFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     submitted_by = factory.SubFactory(UserFactory)
     startup_name = factory.Sequence(lambda n: f"Startup {n} AB")
+
+
+def valid_org_number(n: int) -> str:
+    """A distinct Swedish organisation number (with a correct check digit) for each n."""
+    from nominations.validators import luhn_valid
+
+    digits = f"55{n % 10_000_000:07d}"
+    check = next(d for d in "0123456789" if luhn_valid(digits + d))
+    return f"{digits[:6]}-{digits[6:]}{check}"
+
+
+class SubmittedNominationFactory(NominationFactory):
+    """A complete nomination (every field filled, a pitch deck attached), submitted a day ago."""
+
+    status = Nomination.Status.SUBMITTED
+    org_number = factory.Sequence(valid_org_number)
+    website = factory.Sequence(lambda n: f"https://startup{n}.example")
+    founded_year = 2022
+    sector = "life_science"
+    stage = "prototype"
+    team_size = 5
+    city = "Huddinge"
+    flemingsberg_tie = "Lab bench at A Working Lab on the Flemingsberg campus."
+    contact_name = "Maja Ek"
+    contact_phone = "08-123 456 78"
+    pitch = "Faster diagnosis of sepsis at the bedside."
+    problem = "Sepsis is found too late."
+    solution = "A bedside test that answers in twenty minutes."
+    innovation = "A new biomarker panel."
+    market = "Emergency departments in the Nordics."
+    team = "A clinician, a chemist and an engineer."
+    impact = "Fewer deaths and shorter hospital stays."
+    pitch_deck = factory.django.FileField(filename="deck.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    pitch_deck_name = "deck.pdf"
+    video_url = "https://video.example/pitch"
+    consent_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
