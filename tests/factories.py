@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 
 import factory
@@ -108,3 +109,40 @@ class SubmittedNominationFactory(NominationFactory):
     video_url = "https://video.example/pitch"
     consent_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+# Jury membership and invitations.
+
+
+class JuryMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.JuryMember"
+
+    edition = factory.SubFactory(EditionFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "juror"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation sent just now. Only the token's hash is stored; the token itself is left on
+    the object as `.token`, as the e-mail would carry it."""
+
+    class Meta:
+        model = "jury.Invitation"
+
+    edition = factory.SubFactory(EditionFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    name = factory.Faker("name")
+    role = "juror"
+    invited_by = factory.SubFactory(OrganiserFactory)
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+
+    @classmethod
+    def _create(cls, model_class, *args, token: str, **kwargs):
+        from jury.models import hash_token
+
+        invitation = super()._create(model_class, *args, token_hash=hash_token(token), **kwargs)
+        invitation.token = token
+        return invitation
