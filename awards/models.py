@@ -93,6 +93,8 @@ class Edition(models.Model):
                 )
         if self.nominations_open_at and self.nominations_open_at == self.nominations_close_at:
             raise ValidationError({"nominations_close_at": _("Nominations must be open for some time.")})
+        if self.scoring_open_at and self.scoring_open_at == self.scoring_close_at:
+            raise ValidationError({"scoring_close_at": _("Scoring must be open for some time.")})
 
     def phase_at(self, moment: datetime) -> Phase:
         if moment < self.nominations_open_at:
@@ -113,6 +115,10 @@ class Edition(models.Model):
 
     def accepts_nominations_at(self, moment: datetime) -> bool:
         return self.phase_at(moment) == Phase.NOMINATING
+
+    def rubric_is_editable_at(self, moment: datetime) -> bool:
+        """Once jurors may score, the rubric they score on must stay as it is."""
+        return self.phase_at(moment) in (Phase.UPCOMING, Phase.NOMINATING, Phase.SCREENING)
 
     @property
     def intro(self) -> str:

@@ -1,8 +1,16 @@
 """Reads of the awards app."""
 
-from django.utils import timezone
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from .models import Award, Edition
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Award, Criterion, Edition
 
 AWARD_SLUG = "startup"
 
@@ -16,3 +24,66 @@ def edition_current(*, award: Award) -> Edition | None:
     or else the newest one."""
     editions = Edition.objects.filter(award=award).select_related("award")
     return editions.filter(announce_at__gt=timezone.now()).order_by("year").first() or editions.first()
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    key: str
+    label: str
+    at: datetime
+    is_past: bool
+
+    @property
+    def iso(self) -> str:
+        """For <time datetime>: Stockholm local time with its offset, to the second."""
+        return self.at.astimezone(STOCKHOLM).replace(microsecond=0).isoformat()
+
+
+def edition_timeline(*, edition: Edition, now: datetime | None = None) -> list[TimelineStep]:
+    """The dated steps of an edition, in order, each marked as passed or not."""
+    now = now or timezone.now()
+    steps = [
+        ("nominations_open", _("Nominations open"), edition.nominations_open_at),
+        ("nominations_close", _("Nominations close"), edition.nominations_close_at),
+        ("scoring_open", _("Jury scoring opens"), edition.scoring_open_at),
+        ("scoring_close", _("Jury scoring closes"), edition.scoring_close_at),
+        ("announce", _("Winner announced"), edition.announce_at),
+    ]
+    return [TimelineStep(key, label, at, at <= now) for key, label, at in steps]
+
+
+def edition_next_deadline(*, edition: Edition, now: datetime | None = None) -> TimelineStep | None:
+    return next((step for step in edition_timeline(edition=edition, now=now) if not step.is_past), None)
+
+
+def edition_get_public(*, year: int) -> Edition:
+    """The main award's edition of a year with its rubric (criteria and their levels), or 404."""
+    criteria = Criterion.objects.prefetch_related("levels")
+    queryset = Edition.objects.select_related("award").prefetch_related(Prefetch("criteria", queryset=criteria))
+    return get_object_or_404(queryset, award__slug=AWARD_SLUG, year=year)
+
+
+def editions_for_organiser(*, user) -> QuerySet[Edition]:
+    if not user.has_perm("awards.manage_edition"):
+        raise Http404
+    return Edition.objects.select_related("award").annotate(criteria_count=Count("criteria")).order_by("-year", "award")
+
+
+def edition_get_for_organiser_or_404(*, user, pk: int) -> Edition:
+    """An edition for an organiser; anybody else learns nothing, not even that it exists."""
+    if not user.has_perm("awards.manage_edition"):
+        raise Http404
+    return get_object_or_404(Edition.objects.select_related("award"), pk=pk)
+
+
+def criterion_get_for_organiser_or_404(*, user, edition: Edition, pk: int) -> Criterion:
+    if not user.has_perm("awards.manage_edition", edition):
+        raise Http404
+    return get_object_or_404(Criterion.objects.select_related("edition__award"), edition=edition, pk=pk)
+
+
+def criteria_for_rubric_editor(*, edition: Edition) -> QuerySet[Criterion]:
+    return Criterion.objects.filter(edition=edition).annotate(levels_count=Count("levels")).order_by("position", "id")

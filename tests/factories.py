@@ -74,6 +74,31 @@ class NominationFactory(factory.django.DjangoModelFactory):
     startup_name = factory.Sequence(lambda n: f"Startup {n} AB")
 
 
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Criterion"
+
+    edition = factory.SubFactory(EditionFactory)
+    position = factory.Sequence(lambda n: n)
+    name_sv = factory.Sequence(lambda n: f"Kriterium {n}")
+    name_en = factory.Sequence(lambda n: f"Criterion {n}")
+    guidance_sv = "Bedöm helheten."
+    guidance_en = "Judge the whole."
+    weight = 1
+    scale_min = 1
+    scale_max = 5
+
+
+class CriterionLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.CriterionLevel"
+
+    criterion = factory.SubFactory(CriterionFactory)
+    value = 1
+    descriptor_sv = factory.LazyAttribute(lambda level: f"Nivå {level.value}")
+    descriptor_en = factory.LazyAttribute(lambda level: f"Level {level.value}")
+
+
 def valid_org_number(n: int) -> str:
     """A distinct Swedish organisation number (with a correct check digit) for each n."""
     from nominations.validators import luhn_valid
