@@ -7,11 +7,9 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import os
 import re
 import struct
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -19,23 +17,14 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from playwright.sync_api import ConsoleMessage, Page, Response, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from accounts.models import User
 
+from .helpers import CSP_LISTENER, TIMEOUT_MS, ConsoleLog, choose_language, path_of, submit
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-TIMEOUT_MS = 5_000
 PASSWORD = "Vinter-Ljus-2931!"
 TOTP_PERIOD = 30
 TOTP_DIGITS = 6
@@ -47,14 +36,6 @@ TEXTS = {
 }
 # The browser asks for the other language first, so the switcher has something to change.
 OTHER_LOCALE = {"sv": "en-GB", "en": "sv-SE"}
-
-# Reports every CSP violation on the console, in case Chromium's own "Refused to ..." line is missing.
-CSP_LISTENER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
-});
-"""
-
 
 # --- RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), as an authenticator app computes it ---------------
 
@@ -89,75 +70,7 @@ def test_hotp_matches_rfc_4226_test_vectors():
     assert [hotp(secret, counter) for counter in range(10)] == expected
 
 
-# --- Fixtures -------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_orm_beside_playwright():
-    """Playwright's sync API keeps an event loop running in the test thread; the ORM would refuse."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_orm_beside_playwright):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-class ConsoleLog:
-    """Console errors, uncaught page errors and failed responses of every page in a browser context."""
-
-    def __init__(self):
-        self.errors: list[str] = []
-        self.failed_responses: list[str] = []
-
-    def attach(self, page: Page) -> None:
-        page.on("console", lambda msg: self._console(page, msg))
-        page.on("pageerror", lambda exc: self.errors.append(f"[{page.url}] page error: {exc}"))
-        page.on("response", self._response)
-
-    def _console(self, page: Page, msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            self.errors.append(f"[{page.url}] {msg.text} ({msg.location.get('url', '')})")
-
-    def _response(self, response: Response) -> None:
-        if response.status >= 400:
-            self.failed_responses.append(f"{response.status} {response.request.method} {response.url}")
-
-
 # --- Helpers --------------------------------------------------------------------------------------------
-
-
-def submit(page: Page, form_selector: str) -> None:
-    """Press the submit button of the form and wait for the page that answers."""
-    with page.expect_navigation():
-        page.locator(form_selector).locator("[type=submit]").first.click()
-
-
-def path_of(page: Page) -> str:
-    return urlsplit(page.url).path
-
-
-def html_lang(page: Page) -> str | None:
-    return page.locator("html").get_attribute("lang")
-
-
-def choose_language(page: Page, live_url: str, language: str) -> None:
-    page.goto(live_url + reverse("public:home"))
-    assert html_lang(page) != language, "the browser should start in the other language"
-    switcher = page.locator(f'form[action="{reverse("set_language")}"]')
-    with page.expect_navigation():
-        switcher.locator(f'[type=submit][name=language][value="{language}"]').click()
-    assert html_lang(page) == language
-    expect(switcher.locator(f'[value="{language}"]')).to_have_attribute("aria-current", "true")
 
 
 def log_in_with_password(page: Page, live_url: str, email: str, expected_heading: str) -> None:
