@@ -1,18 +1,485 @@
 """Reads of the jury app. Views and tasks fetch jury data only through these functions, with their
 joins done once, so a page costs the same number of queries for 5 assignments as for 500."""
 
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Edition
+from awards.models import Criterion, CriterionLevel, Edition, Phase
+from nominations.models import Nomination
+from nominations.selectors import nomination_get_for_user_or_404
 
-from .models import Invitation, JuryMember, Scorecard, hash_token
+from .models import (
+    Assignment,
+    ConflictDeclaration,
+    Invitation,
+    JuryMember,
+    Scorecard,
+    hash_token,
+)
+from .rules import is_conflicted
+
+# ---------------------------------------------------------------------------------------------------
+# Seats
+
+
+def user_is_seated_juror(*, user) -> bool:
+    """On the jury of any edition."""
+    return user.is_authenticated and JuryMember.objects.filter(user=user).exists()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Conflict-of-interest suggestions: computed on the fly from the data, never stored.
+
+# Shared mail services: an address there says nothing about where a person works.
+COMMON_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "outlook.se",
+        "hotmail.com",
+        "hotmail.se",
+        "live.com",
+        "live.se",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.se",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "aol.com",
+        "gmx.com",
+        "telia.com",
+        "bredband.net",
+    }
+)
+
+# Suggestion reasons: a code and what the organiser reads.
+REASON_EMAIL_DOMAIN = "email_domain"
+REASON_NAME_IN_TEAM = "name_in_team"
+REASON_LABELS = {
+    REASON_EMAIL_DOMAIN: _("The juror's e-mail domain is the startup's website domain."),
+    REASON_NAME_IN_TEAM: _("The juror's name appears in the startup's team description."),
+}
+# The same, as the juror reads it on their own form.
+REASON_LABELS_FOR_JUROR = {
+    REASON_EMAIL_DOMAIN: _("Your e-mail domain is the startup's website domain."),
+    REASON_NAME_IN_TEAM: _("Your name appears in the startup's team description."),
+}
+
+# Nominations that jurors may be assigned: submitted and not screened out or withdrawn.
+LIVE_NOMINATION_STATUSES = (
+    Nomination.Status.SUBMITTED,
+    Nomination.Status.ELIGIBLE,
+    Nomination.Status.FINALIST,
+    Nomination.Status.WINNER,
+)
+
+
+def _bare_domain(host: str) -> str:
+    host = (host or "").strip().lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def website_domain(url: str) -> str:
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:
+        return ""
+    return _bare_domain(host)
+
+
+def email_domain(email: str) -> str:
+    _local, at, domain = (email or "").rpartition("@")
+    return _bare_domain(domain) if at else ""
+
+
+def _normalised(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def name_appears_in(name: str, text: str) -> bool:
+    """The full name, as whole words and ignoring case and spacing. A one-word name is too common
+    to suggest anything."""
+    name = _normalised(name)
+    if len(name.split()) < 2:
+        return False
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", _normalised(text)) is not None
+
+
+def conflict_reasons(*, user, nomination: Nomination) -> list[str]:
+    """Why the juror may have a conflict with the nomination; empty when nothing suggests one."""
+    reasons = []
+    domain = email_domain(user.email)
+    if domain and domain not in COMMON_MAIL_DOMAINS and domain == website_domain(nomination.website):
+        reasons.append(REASON_EMAIL_DOMAIN)
+    if name_appears_in(user.name, nomination.team):
+        reasons.append(REASON_NAME_IN_TEAM)
+    return reasons
+
+
+@dataclass(frozen=True)
+class ConflictSuggestion:
+    juror: object
+    nomination: Nomination
+    reasons: tuple[str, ...]
+    declaration: ConflictDeclaration | None
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [REASON_LABELS[reason] for reason in self.reasons]
+
+    @property
+    def is_open(self) -> bool:
+        """Still for an organiser to confirm or dismiss: nobody recorded anything, or only the juror
+        said "no conflict"."""
+        d = self.declaration
+        return d is None or (d.source == ConflictDeclaration.Source.JUROR and not d.has_conflict)
+
+
+def conflict_suggestions_for_edition(*, edition: Edition) -> list[ConflictSuggestion]:
+    """Every (juror, nomination) pair of the edition that the data suggests is conflicted, with what
+    has been recorded for it. Three queries whatever the size of the jury."""
+    members = list(JuryMember.objects.filter(edition=edition).select_related("user"))
+    nominations = list(
+        Nomination.objects.filter(edition=edition, status__in=LIVE_NOMINATION_STATUSES).only(
+            "pk", "edition_id", "startup_name", "org_number", "website", "team"
+        )
+    )
+    declarations = {
+        (d.juror_id, d.nomination_id): d for d in ConflictDeclaration.objects.filter(nomination__edition=edition)
+    }
+    suggestions = []
+    for member in members:
+        for nomination in nominations:
+            reasons = conflict_reasons(user=member.user, nomination=nomination)
+            if reasons:
+                suggestions.append(
+                    ConflictSuggestion(
+                        juror=member.user,
+                        nomination=nomination,
+                        reasons=tuple(reasons),
+                        declaration=declarations.get((member.user_id, nomination.pk)),
+                    )
+                )
+    return suggestions
+
+
+def conflict_declarations_for_edition(*, edition: Edition) -> QuerySet[ConflictDeclaration]:
+    return (
+        ConflictDeclaration.objects.filter(nomination__edition=edition)
+        .select_related("juror", "nomination", "recorded_by")
+        .order_by("nomination__startup_name", "juror__name", "juror__email")
+    )
+
+
+def jury_members_for_edition(*, edition: Edition) -> QuerySet[JuryMember]:
+    return JuryMember.objects.filter(edition=edition).select_related("user")
+
+
+def live_nominations_for_edition(*, edition: Edition) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(edition=edition, status__in=LIVE_NOMINATION_STATUSES).order_by("startup_name")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The juror's own assignments
+
+
+def _released_assignments(*, user) -> QuerySet[Assignment]:
+    """The juror's assignments in released plans of editions where they are still seated."""
+    return Assignment.objects.filter(
+        juror=user,
+        edition__jury_plan__released_at__isnull=False,
+        edition__jury__user=user,
+    )
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    assignment: Assignment
+    declaration: ConflictDeclaration | None
+    reasons: tuple[str, ...]
+
+    @property
+    def nomination(self) -> Nomination:
+        return self.assignment.nomination
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [REASON_LABELS_FOR_JUROR[reason] for reason in self.reasons]
+
+    @property
+    def locked(self) -> bool:
+        """An organiser recorded a conflict: the juror cannot undo it."""
+        d = self.declaration
+        return d is not None and d.has_conflict and d.source == ConflictDeclaration.Source.ORGANISER
+
+
+def conflict_rows_for_juror(*, user, now: datetime | None = None) -> list[ConflictRow]:
+    """What the juror declares on: each released assignment whose scoring has not closed, in the
+    juror's own order, showing only the nomination's name, organisation number, website and pitch."""
+    now = now or timezone.now()
+    assignments = (
+        _released_assignments(user=user)
+        .filter(edition__scoring_close_at__gt=now)
+        .select_related("edition__award", "nomination")
+        .only(
+            "pk",
+            "position",
+            "edition__id",
+            "edition__year",
+            "edition__award__name",
+            "edition__scoring_open_at",
+            "edition__scoring_close_at",
+            "nomination__id",
+            "nomination__edition_id",
+            "nomination__startup_name",
+            "nomination__org_number",
+            "nomination__website",
+            "nomination__pitch",
+            "nomination__team",
+        )
+        .order_by("edition__year", "edition_id", "position", "pk")
+    )
+    declarations = {
+        d.nomination_id: d
+        for d in ConflictDeclaration.objects.filter(juror=user, nomination__in=[a.nomination_id for a in assignments])
+    }
+    return [
+        ConflictRow(
+            assignment=a,
+            declaration=declarations.get(a.nomination_id),
+            reasons=tuple(conflict_reasons(user=user, nomination=a.nomination)),
+        )
+        for a in assignments
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The juror's dashboard
+
+FILTER_ALL = "all"
+FILTER_TO_SCORE = "to_score"
+FILTER_DRAFTS = "drafts"
+FILTER_SUBMITTED = "submitted"
+DASHBOARD_FILTERS = (FILTER_ALL, FILTER_TO_SCORE, FILTER_DRAFTS, FILTER_SUBMITTED)
+
+ROW_UNDECLARED = "undeclared"
+ROW_NOT_STARTED = "not_started"
+ROW_DRAFT = "draft"
+ROW_SUBMITTED = "submitted"
+
+ROWS_IN_FILTER = {
+    FILTER_ALL: {ROW_UNDECLARED, ROW_NOT_STARTED, ROW_DRAFT, ROW_SUBMITTED},
+    FILTER_TO_SCORE: {ROW_UNDECLARED, ROW_NOT_STARTED, ROW_DRAFT},
+    FILTER_DRAFTS: {ROW_DRAFT},
+    FILTER_SUBMITTED: {ROW_SUBMITTED},
+}
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    assignment: Assignment
+    state: str
+
+    @property
+    def nomination(self) -> Nomination:
+        return self.assignment.nomination
+
+
+@dataclass
+class EditionDashboard:
+    member: JuryMember
+    released: bool
+    now: datetime
+    rows: list[DashboardRow] = field(default_factory=list)  # conflicted ones left out
+    conflicted: int = 0
+
+    @property
+    def edition(self) -> Edition:
+        return self.member.edition
+
+    @property
+    def phase(self) -> Phase:
+        return self.edition.phase_at(self.now)
+
+    @property
+    def scoring_not_open_yet(self) -> bool:
+        return self.now < self.edition.scoring_open_at
+
+    @property
+    def scoring_open(self) -> bool:
+        return self.phase == Phase.SCORING
+
+    @property
+    def scoring_closed(self) -> bool:
+        return self.now >= self.edition.scoring_close_at
+
+    def _count(self, state: str) -> int:
+        return sum(1 for row in self.rows if row.state == state)
+
+    @property
+    def assigned(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return self._count(ROW_SUBMITTED)
+
+    @property
+    def drafts(self) -> int:
+        return self._count(ROW_DRAFT)
+
+    @property
+    def undeclared(self) -> int:
+        return self._count(ROW_UNDECLARED)
+
+    @property
+    def to_score(self) -> int:
+        return self.assigned - self.submitted
+
+    @property
+    def percent_submitted(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            FILTER_ALL: self.assigned,
+            FILTER_TO_SCORE: self.to_score,
+            FILTER_DRAFTS: self.drafts,
+            FILTER_SUBMITTED: self.submitted,
+        }
+
+    def rows_for(self, filter_: str) -> list[DashboardRow]:
+        states = ROWS_IN_FILTER.get(filter_, ROWS_IN_FILTER[FILTER_ALL])
+        return [row for row in self.rows if row.state in states]
+
+
+def _row_state(conflict: bool | None, card_status: str | None) -> str:
+    if card_status == Scorecard.Status.SUBMITTED:
+        return ROW_SUBMITTED
+    if conflict is None:
+        return ROW_UNDECLARED
+    if card_status == Scorecard.Status.DRAFT:
+        return ROW_DRAFT
+    return ROW_NOT_STARTED
+
+
+def juror_dashboard(*, user, now: datetime | None = None) -> list[EditionDashboard]:
+    """Each edition the user sits on, newest first, with their released assignments in their own
+    shuffled order and the state of each. Two queries, however many assignments."""
+    now = now or timezone.now()
+    members = list(
+        JuryMember.objects.filter(user=user)
+        .select_related("edition__award", "edition__jury_plan")
+        .order_by("-edition__year", "-edition_id")
+    )
+    boards = {}
+    for member in members:
+        plan = getattr(member.edition, "jury_plan", None)
+        boards[member.edition_id] = EditionDashboard(
+            member=member, released=plan is not None and plan.released_at is not None, now=now
+        )
+    released_ids = [edition_id for edition_id, board in boards.items() if board.released]
+    if released_ids:
+        own_declaration = ConflictDeclaration.objects.filter(juror=user, nomination=OuterRef("nomination_id"))
+        own_scorecard = Scorecard.objects.filter(juror=user, nomination=OuterRef("nomination_id"))
+        assignments = (
+            Assignment.objects.filter(juror=user, edition_id__in=released_ids)
+            .select_related("nomination")
+            .only("pk", "position", "edition_id", "nomination__id", "nomination__startup_name", "nomination__pitch")
+            .annotate(
+                conflict=Subquery(own_declaration.values("has_conflict")[:1]),
+                card_status=Subquery(own_scorecard.values("status")[:1]),
+            )
+            .order_by("edition_id", "position", "pk")
+        )
+        for assignment in assignments:
+            board = boards[assignment.edition_id]
+            if assignment.conflict:
+                board.conflicted += 1
+                continue
+            board.rows.append(DashboardRow(assignment, _row_state(assignment.conflict, assignment.card_status)))
+    return list(boards.values())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scoring
+
+
+def nomination_for_juror_or_404(*, user, pk: int) -> Nomination:
+    """The nomination if the user is an assigned, unconflicted juror with MFA; 404 otherwise."""
+    return nomination_get_for_user_or_404(user=user, pk=pk, perm="jury.view_assigned_nomination")
+
+
+def conflict_declaration_for(*, user, nomination: Nomination) -> ConflictDeclaration | None:
+    return ConflictDeclaration.objects.filter(juror=user, nomination=nomination).first()
+
+
+def rubric_for_edition(*, edition: Edition) -> list[Criterion]:
+    """The edition's criteria in order, each with its level descriptors."""
+    return list(
+        Criterion.objects.filter(edition=edition).prefetch_related(
+            Prefetch("levels", queryset=CriterionLevel.objects.order_by("value"))
+        )
+    )
+
+
+def scorecard_for_juror(*, user, nomination: Nomination) -> Scorecard | None:
+    """The juror's own scorecard, never anybody else's."""
+    return Scorecard.objects.filter(juror=user, nomination=nomination).prefetch_related("scores").first()
+
+
+def nomination_for_scorecards_or_404(*, user, pk: int) -> Nomination:
+    """The nomination whose scorecards the user may read: the chair and the organisers, once scoring
+    has closed; a chair with a conflict of interest does not see them. 404 otherwise."""
+    nomination = Nomination.objects.select_related("edition__award").filter(pk=pk).first()
+    if nomination is None or not user.has_perm("jury.view_all_scorecards", nomination.edition):
+        raise Http404
+    if not user.has_perm("jury.manage_jury") and is_conflicted(user, nomination):
+        raise Http404
+    return nomination
+
+
+@dataclass(frozen=True)
+class ScorecardView:
+    scorecard: Scorecard
+    values: dict[int, int]
+    weighted_mean: Decimal | None
+
+
+def scorecards_for_nomination(*, nomination: Nomination, criteria: list[Criterion]) -> list[ScorecardView]:
+    """Every juror's scorecard of the nomination, submitted ones first, each with its weighted mean."""
+    scorecards = (
+        Scorecard.objects.filter(nomination=nomination)
+        .select_related("juror")
+        .prefetch_related("scores")
+        .order_by("-status", "juror__name", "juror__email")
+    )
+    weights = {c.pk: c.weight for c in criteria}
+    views = []
+    for card in scorecards:
+        values = {s.criterion_id: s.value for s in card.scores.all()}
+        scored = [(weights[cid], v) for cid, v in values.items() if cid in weights]
+        total_weight = sum(w for w, _v in scored)
+        mean = (sum(w * v for w, v in scored) / total_weight).quantize(Decimal("0.01")) if total_weight else None
+        views.append(ScorecardView(scorecard=card, values=values, weighted_mean=mean))
+    return views
+
 
 # ---------------------------------------------------------------------------------------------------
 # Invitations and the jury's membership, for the organiser's invitations page and the accept page

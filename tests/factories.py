@@ -136,6 +136,74 @@ class SubmittedNominationFactory(NominationFactory):
     submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
 
+# Jury: jurors with TOTP set up through allauth's own API, released plans, assignments, rubrics.
+
+
+def activate_totp_for(user) -> str:
+    """Give the user a TOTP authenticator as allauth's setup page would; returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def edition_in_scoring(**kwargs) -> Edition:
+    """An edition whose jury is scoring now (scoring opened 13 days ago and closes in 8)."""
+    kwargs.setdefault("nominations_open_at", timezone.now() - timedelta(days=60))
+    return EditionFactory(**kwargs)
+
+
+def juror_with_mfa(*, edition: Edition, role: str = "juror", mfa: bool = True, **user_fields) -> User:
+    """A verified user seated on the edition's jury, with TOTP set up (unless `mfa=False`)."""
+    from jury.models import JuryMember
+
+    user = UserFactory(**user_fields)
+    JuryMember.objects.create(edition=edition, user=user, role=role)
+    if mfa:
+        activate_totp_for(user)
+    return user
+
+
+def jury_plan_released(edition: Edition, *, released: bool = True):
+    from jury.models import JuryPlan
+
+    plan, _ = JuryPlan.objects.get_or_create(edition=edition)
+    plan.released_at = timezone.now() - timedelta(days=1) if released else None
+    plan.save(update_fields=["released_at"])
+    return plan
+
+
+def assignment_for(juror, nomination, *, position: int = 0, declared: bool | None = False):
+    """Assign the nomination to the juror. `declared=False` also records the juror's "no conflict"
+    answer, True a conflict, None leaves the question open."""
+    from jury.models import Assignment, ConflictDeclaration, ConflictKind
+
+    assignment = Assignment.objects.create(
+        edition=nomination.edition, juror=juror, nomination=nomination, position=position
+    )
+    if declared is not None:
+        ConflictDeclaration.objects.create(
+            juror=juror,
+            nomination=nomination,
+            has_conflict=declared,
+            kind=ConflictKind.INVESTOR if declared else "",
+            recorded_by=juror,
+        )
+    return assignment
+
+
+def rubric_for(edition: Edition, *, criteria: int = 3, scale_min: int = 1, scale_max: int = 5) -> list:
+    """`criteria` criteria of the edition, each with a descriptor for every level of its scale."""
+    made = []
+    for position in range(criteria):
+        criterion = CriterionFactory(edition=edition, position=position, scale_min=scale_min, scale_max=scale_max)
+        for value in criterion.levels_range:
+            CriterionLevelFactory(criterion=criterion, value=value)
+        made.append(criterion)
+    return made
+
+
 # Jury membership and invitations.
 
 

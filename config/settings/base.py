@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "accounts.context_processors.roles",
+                "jury.context_processors.jury_roles",
             ],
         },
     }

@@ -10,7 +10,7 @@ from awards.models import Criterion, Edition, Phase
 from core.audit import audit_record
 from nominations.models import Nomination
 
-from .models import Score, Scorecard
+from ..models import Score, Scorecard
 
 
 class ScoringClosed(ValidationError):

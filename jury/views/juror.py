@@ -1,0 +1,326 @@
+"""The juror's pages: the dashboard, the conflict-of-interest declarations, the scoring page; and, once
+scoring has closed, every scorecard of a nomination for the chair and the organisers.
+
+Anything a person may not see is a 404, so its existence is not revealed. A juror without two-factor
+authentication is sent to set it up first."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.rules import has_mfa
+from awards.models import Phase
+from nominations.models import Nomination
+
+from .. import draft_stash, selectors
+from ..forms_juror import (
+    ANSWER_NO,
+    ANSWER_YES,
+    read_conflict_post,
+    read_scorecard_post,
+    stashable_scorecard_fields,
+)
+from ..models import ConflictKind, Scorecard
+from ..services import conflicts as conflict_services
+from ..services.scoring import ScoringClosed, scorecard_reopen, scorecard_save
+
+
+def _mfa_setup_redirect(request: HttpRequest) -> HttpResponse | None:
+    """Jurors work on confidential material: without TOTP set up they are sent to set it up. Someone
+    who sits on no jury gets a 404, as for any page that is not theirs."""
+    if not selectors.user_is_seated_juror(user=request.user):
+        raise Http404
+    if has_mfa(request.user):
+        return None
+    messages.info(request, _("Jurors need two-factor authentication. Set it up to continue."))
+    return redirect("mfa_activate_totp")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dashboard
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    boards = selectors.juror_dashboard(user=request.user)
+    if not boards:
+        raise Http404
+    show = request.GET.get("show", selectors.FILTER_ALL)
+    if show not in selectors.DASHBOARD_FILTERS:
+        show = selectors.FILTER_ALL
+    filter_labels = {
+        selectors.FILTER_ALL: _("All"),
+        selectors.FILTER_TO_SCORE: _("To score"),
+        selectors.FILTER_DRAFTS: _("Drafts"),
+        selectors.FILTER_SUBMITTED: _("Submitted"),
+    }
+    editions = []
+    for board in boards:
+        counts = board.counts()
+        editions.append(
+            {
+                "board": board,
+                "rows": board.rows_for(show),
+                "filters": [(key, label, counts[key]) for key, label in filter_labels.items()],
+            }
+        )
+    context = {
+        "editions": editions,
+        "show": show,
+        "has_mfa": has_mfa(request.user),
+        "undeclared": sum(board.undeclared for board in boards if not board.scoring_closed),
+    }
+    return render(request, "jury/juror/dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Conflicts of interest
+
+
+def _conflict_form_rows(rows, *, posted=None, errors=None) -> list[dict]:
+    posted = posted or {}
+    errors = errors or {}
+    form_rows = []
+    for row in rows:
+        pk = row.nomination.pk
+        declaration = row.declaration
+        if pk in posted:
+            values = posted[pk]
+            answer, kind, note = values.get("answer", ""), values.get("kind", ""), values.get("note", "")
+        elif declaration is not None:
+            answer = ANSWER_YES if declaration.has_conflict else ANSWER_NO
+            kind, note = declaration.kind, declaration.note
+        else:
+            answer = kind = note = ""
+        form_rows.append(
+            {"row": row, "answer": answer, "kind": kind, "note": note, "errors": errors.get(f"answer_{pk}", [])}
+        )
+    return form_rows
+
+
+def _conflicts_page(request, rows, *, posted=None, errors=None, status=200) -> HttpResponse:
+    context = {
+        "rows": _conflict_form_rows(rows, posted=posted, errors=errors),
+        "kinds": ConflictKind.choices,
+        "general_errors": (errors or {}).get("__all__", []),
+    }
+    return render(request, "jury/juror/conflicts.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflicts(request: HttpRequest) -> HttpResponse:
+    if (gate := _mfa_setup_redirect(request)) is not None:
+        return gate
+    rows = selectors.conflict_rows_for_juror(user=request.user)
+    if request.method == "GET":
+        return _conflicts_page(request, rows)
+    post = read_conflict_post(request.POST, nomination_ids={r.nomination.pk for r in rows if not r.locked})
+    if post.refused:
+        messages.error(request, post.refused)
+        return _conflicts_page(request, rows, status=400)
+    errors = dict(post.errors)
+    if not errors:
+        try:
+            changed = conflict_services.conflicts_declare(actor=request.user, answers=post.answers, request=request)
+        except PermissionDenied as error:
+            raise Http404 from error
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("Your answers are saved.") if changed else _("Nothing to change."))
+            rows = selectors.conflict_rows_for_juror(user=request.user)
+            if all(row.declaration is not None for row in rows):
+                return redirect("jury:dashboard")
+            return redirect("jury:conflicts")
+    messages.error(request, _("Nothing was saved. Please correct the marked answers; what you entered is kept."))
+    return _conflicts_page(request, rows, posted=post.values, errors=errors)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scoring
+
+
+# The nomination's long texts, in the order the applicant wrote them.
+NOMINATION_TEXTS = ("problem", "solution", "innovation", "market", "team", "impact", "flemingsberg_tie")
+
+
+def _scoring_state(nomination: Nomination, now) -> str:
+    phase = nomination.edition.phase_at(now)
+    if phase == Phase.SCORING:
+        return "open"
+    return "not_open" if now < nomination.edition.scoring_open_at else "closed"
+
+
+def _score_page(
+    request: HttpRequest,
+    nomination: Nomination,
+    *,
+    values: dict[str, str] | None = None,
+    comment: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The nomination beside its rubric. `values` and `comment` redraw what the juror sent (or what
+    was kept when their session expired); otherwise the saved scorecard is shown."""
+    errors = errors or {}
+    state = _scoring_state(nomination, timezone.now())
+    scorecard = selectors.scorecard_for_juror(user=request.user, nomination=nomination)
+    saved = {str(s.criterion_id): str(s.value) for s in scorecard.scores.all()} if scorecard else {}
+    submitted = scorecard is not None and scorecard.status == Scorecard.Status.SUBMITTED
+    editable = state == "open" and not submitted
+    if values is None:
+        values = saved
+        comment = scorecard.comment if scorecard else ""
+    criteria = []
+    for criterion in selectors.rubric_for_edition(edition=nomination.edition):
+        descriptors = {level.value: level.descriptor for level in criterion.levels.all()}
+        chosen = values.get(str(criterion.pk), "")
+        criteria.append(
+            {
+                "criterion": criterion,
+                "levels": [
+                    {"value": v, "descriptor": descriptors.get(v, ""), "checked": str(v) == chosen}
+                    for v in criterion.levels_range
+                ],
+                "errors": errors.get(f"score_{criterion.pk}", []),
+            }
+        )
+    context = {
+        "nomination": nomination,
+        "nomination_texts": [
+            (Nomination._meta.get_field(name).verbose_name, getattr(nomination, name)) for name in NOMINATION_TEXTS
+        ],
+        "edition": nomination.edition,
+        "criteria": criteria,
+        "comment": comment or "",
+        "scorecard": scorecard,
+        "submitted": submitted,
+        "state": state,
+        "editable": editable,
+        "can_reopen": state == "open" and submitted,
+        "general_errors": errors.get("__all__", []),
+    }
+    return render(request, "jury/juror/score.html", context, status=status)
+
+
+def _stash_and_log_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session expired while the juror was scoring: keep what they sent and have them log in
+    again; the scoring page offers it back afterwards."""
+    token = draft_stash.stash(nomination_id=pk, fields=stashable_scorecard_fields(request.POST))
+    response = redirect_to_login(reverse("jury:score", args=[pk]), settings.LOGIN_URL)
+    draft_stash.set_cookie(response, token)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return _stash_and_log_in(request, pk)
+        return redirect_to_login(request.get_full_path())
+    if (gate := _mfa_setup_redirect(request)) is not None:
+        return gate
+    nomination = selectors.nomination_for_juror_or_404(user=request.user, pk=pk)
+    if selectors.conflict_declaration_for(user=request.user, nomination=nomination) is None:
+        messages.info(
+            request, _("Before you see and score a nomination, tell us whether you have a conflict of interest.")
+        )
+        return redirect("jury:conflicts")
+    if request.method == "GET":
+        return _score_page_with_stash(request, nomination)
+
+    post = read_scorecard_post(request.POST)
+    if post.refused:
+        messages.error(request, post.refused)
+        return _score_page(request, nomination, status=400)
+    if _scoring_state(nomination, timezone.now()) == "not_open":
+        messages.error(request, _("Scoring has not opened yet. Nothing was saved."))
+        return redirect("jury:score", pk=nomination.pk)
+    try:
+        if post.action == "reopen":
+            scorecard_reopen(actor=request.user, nomination=nomination, request=request)
+        else:
+            scorecard_save(
+                actor=request.user,
+                nomination=nomination,
+                values=post.values,
+                comment=post.comment,
+                submit=post.action == "submit",
+                request=request,
+            )
+    except ScoringClosed as error:
+        messages.error(request, error.messages[0])
+        return redirect("jury:score", pk=nomination.pk)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            errors = error.message_dict
+            messages.error(request, _("Nothing was saved. Please correct the marked scores; what you chose is kept."))
+        else:
+            errors = {}
+            messages.error(request, error.messages[0])
+        if post.action == "reopen":
+            return redirect("jury:score", pk=nomination.pk)
+        return _score_page(request, nomination, values=post.values, comment=post.comment, errors=errors)
+    if post.action == "submit":
+        messages.success(request, _("Your scores for %(name)s are submitted.") % {"name": nomination.startup_name})
+        return redirect("jury:dashboard")
+    if post.action == "reopen":
+        messages.success(request, _("The scorecard is open again. Submit it again before scoring closes."))
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect("jury:score", pk=nomination.pk)
+
+
+def _score_page_with_stash(request: HttpRequest, nomination: Nomination) -> HttpResponse:
+    kept = draft_stash.pop(request, nomination_id=nomination.pk)
+    if kept is None:
+        return _score_page(request, nomination)
+    state = _scoring_state(nomination, timezone.now())
+    scorecard = selectors.scorecard_for_juror(user=request.user, nomination=nomination)
+    if state == "open" and (scorecard is None or scorecard.status == Scorecard.Status.DRAFT):
+        messages.warning(
+            request,
+            _(
+                "Your session had expired, so your last changes were not saved. They are filled in below: "
+                "check them and save."
+            ),
+        )
+        values = {k.removeprefix("score_"): v for k, v in kept.items() if k.startswith("score_")}
+        response = _score_page(request, nomination, values=values, comment=kept.get("comment", ""))
+    else:
+        messages.error(
+            request,
+            _(
+                "Your session had expired and your last changes could not be kept: scoring is closed or the scorecard is submitted."
+            ),
+        )
+        response = _score_page(request, nomination)
+    draft_stash.delete_cookie(response)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# All scorecards of a nomination, after scoring has closed
+
+
+@login_required
+@require_GET
+def scorecards(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = selectors.nomination_for_scorecards_or_404(user=request.user, pk=pk)
+    criteria = selectors.rubric_for_edition(edition=nomination.edition)
+    cards = selectors.scorecards_for_nomination(nomination=nomination, criteria=criteria)
+    rows = [{"card": card, "values": [card.values.get(c.pk) for c in criteria]} for card in cards]
+    context = {"nomination": nomination, "edition": nomination.edition, "criteria": criteria, "rows": rows}
+    return render(request, "jury/juror/scorecards.html", context)
