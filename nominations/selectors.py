@@ -117,6 +117,18 @@ def nominations_for_screening(
     return queryset.select_related("submitted_by").order_by(*SCREENING_SORTS.get(sort, SCREENING_SORTS["name"]))
 
 
+# What a row of the screening list shows; the long pitch texts stay in the database, so sorting and
+# paging a large edition moves narrow rows.
+SCREENING_LIST_FIELDS = (
+    "edition_id", "status", "startup_name", "org_number", "contact_name", "city", "sector", "submitted_at",
+    "submitted_by__email",
+)  # fmt: skip
+
+
+def nominations_for_screening_list(**filters) -> QuerySet[Nomination]:
+    return nominations_for_screening(**filters).only(*SCREENING_LIST_FIELDS)
+
+
 def nomination_status_counts(*, edition: Edition, search: str = "", sector: str = "") -> dict[str, int]:
     """How many nominations of the edition (searched and filtered by sector, whatever their status)
     are in each status, in one query."""

@@ -64,7 +64,7 @@ def organiser_editions(request: HttpRequest) -> HttpResponse:
 def _list_page(request: HttpRequest, edition: Edition, bulk_form: BulkScreeningForm) -> HttpResponse:
     filter_form = ScreeningFilterForm(request.GET)
     filters = filter_form.filters()
-    page = Paginator(selectors.nominations_for_screening(edition=edition, **filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.nominations_for_screening_list(edition=edition, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     counts = selectors.nomination_status_counts(edition=edition, search=filters["search"], sector=filters["sector"])
