@@ -3,12 +3,12 @@ joins done once, so a page costs the same number of queries for 5 assignments as
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Max, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +23,8 @@ from .models import (
     ConflictDeclaration,
     Invitation,
     JuryMember,
+    JuryPlan,
+    ReminderSent,
     Scorecard,
     hash_token,
 )
@@ -569,3 +571,303 @@ def invitation_for_token(*, token: str) -> Invitation | None:
     if not token:
         return None
     return Invitation.objects.select_related("edition__award").filter(token_hash=hash_token(token)).first()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The organiser's assignment plan and progress pages, and the reminders. Each read is a fixed number
+# of queries, however many jurors and nominations.
+
+# Only nominations that passed screening get jurors.
+ASSIGNABLE_STATUSES = (Nomination.Status.ELIGIBLE, Nomination.Status.FINALIST)
+
+
+def assignable_nomination_ids(*, edition: Edition) -> list[int]:
+    return list(
+        Nomination.objects.filter(edition=edition, status__in=ASSIGNABLE_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def jury_plan_for(*, edition: Edition) -> JuryPlan | None:
+    return JuryPlan.objects.filter(edition=edition).first()
+
+
+def _plan_nominations(edition: Edition) -> list[Nomination]:
+    """The assignable nominations, and any other that still has assignments (screened out later)."""
+    assigned = Assignment.objects.filter(edition=edition, nomination=OuterRef("pk"))
+    return list(
+        Nomination.objects.filter(edition=edition)
+        .filter(models.Q(status__in=ASSIGNABLE_STATUSES) | models.Exists(assigned))
+        .only("pk", "edition_id", "startup_name", "status")
+        .order_by("startup_name", "pk")
+    )
+
+
+def _plan_jurors(edition: Edition) -> list:
+    return [
+        m.user
+        for m in JuryMember.objects.filter(edition=edition).select_related("user").order_by("user__name", "user__email")
+    ]
+
+
+def _conflicted_pairs(edition: Edition) -> set[tuple[int, int]]:
+    return set(
+        ConflictDeclaration.objects.filter(nomination__edition=edition, has_conflict=True).values_list(
+            "juror_id", "nomination_id"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PlanCell:
+    juror: object
+    assigned: bool
+    conflicted: bool
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    nomination: Nomination
+    cells: list[PlanCell]
+
+    @property
+    def juror_count(self) -> int:
+        """Jurors who will score it: assigned and without a conflict."""
+        return sum(1 for c in self.cells if c.assigned and not c.conflicted)
+
+
+@dataclass
+class AssignmentTable:
+    edition: Edition
+    plan: JuryPlan | None
+    jurors: list
+    rows: list[PlanRow]
+    loads: list[int]  # per juror, in the order of `jurors`
+    uncovered: list[tuple[object, object]]  # pairs of jurors who share no nomination
+    now: datetime
+
+    @property
+    def assignment_count(self) -> int:
+        return sum(1 for row in self.rows for cell in row.cells if cell.assigned)
+
+    @property
+    def juror_loads(self) -> list[tuple[object, int]]:
+        return list(zip(self.jurors, self.loads, strict=True))
+
+    @property
+    def pairs_total(self) -> int:
+        return len(self.jurors) * (len(self.jurors) - 1) // 2
+
+    @property
+    def pairs_covered(self) -> int:
+        return self.pairs_total - len(self.uncovered)
+
+    @property
+    def load_spread(self) -> int:
+        return max(self.loads) - min(self.loads) if self.loads else 0
+
+    @property
+    def released(self) -> bool:
+        return self.plan is not None and self.plan.released_at is not None
+
+    @property
+    def changeable(self) -> bool:
+        """Assignments are fixed once scoring opens."""
+        return self.now < self.edition.scoring_open_at
+
+    @property
+    def releasable(self) -> bool:
+        return not self.released and self.assignment_count > 0 and self.now < self.edition.scoring_close_at
+
+    def short_rows(self, k: int) -> list[PlanRow]:
+        return [row for row in self.rows if row.juror_count < k]
+
+
+def assignment_table(*, edition: Edition, now: datetime | None = None) -> AssignmentTable:
+    """Nominations by jurors: who is assigned where, the conflicts, each juror's load (conflicted
+    assignments left out) and the pairs of jurors who never share a nomination. Five queries."""
+    from .assignment import uncovered_pairs
+
+    plan = jury_plan_for(edition=edition)
+    jurors = _plan_jurors(edition)
+    nominations = _plan_nominations(edition)
+    assigned = set(Assignment.objects.filter(edition=edition).values_list("juror_id", "nomination_id"))
+    conflicted = _conflicted_pairs(edition)
+    rows = [
+        PlanRow(
+            nomination=n,
+            cells=[PlanCell(j, (j.pk, n.pk) in assigned, (j.pk, n.pk) in conflicted) for j in jurors],
+        )
+        for n in nominations
+    ]
+    effective = assigned - conflicted
+    loads = [sum(1 for n in nominations if (j.pk, n.pk) in effective) for j in jurors]
+    by_nomination: dict[int, list[int]] = {}
+    for juror_id, nomination_id in effective:
+        by_nomination.setdefault(nomination_id, []).append(juror_id)
+    by_id = {j.pk: j for j in jurors}
+    uncovered = [(by_id[a], by_id[b]) for a, b in uncovered_pairs(by_nomination, by_id)]
+    return AssignmentTable(
+        edition=edition,
+        plan=plan,
+        jurors=jurors,
+        rows=rows,
+        loads=loads,
+        uncovered=uncovered,
+        now=now or timezone.now(),
+    )
+
+
+class ProgressState(models.TextChoices):
+    NOT_ASSIGNED = "not_assigned", _("Not assigned")
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CONFLICT = "conflict", _("Conflict of interest")
+
+
+NUDGE_KIND_PREFIX = "nudge:"
+NUDGE_INTERVAL_SECONDS = 60 * 60
+
+
+def progress_state(*, assigned: bool, conflicted: bool, card_status: str | None) -> str:
+    if conflicted:
+        return ProgressState.CONFLICT
+    if not assigned:
+        return ProgressState.NOT_ASSIGNED
+    if card_status == Scorecard.Status.SUBMITTED:
+        return ProgressState.SUBMITTED
+    if card_status == Scorecard.Status.DRAFT:
+        return ProgressState.DRAFT
+    return ProgressState.NOT_STARTED
+
+
+@dataclass
+class ProgressRow:
+    juror: object
+    states: list[str]  # per nomination, in the order of the page's nominations
+    last_nudged_at: datetime | None
+    now: datetime
+
+    def _count(self, state: str) -> int:
+        return sum(1 for s in self.states if s == state)
+
+    @property
+    def assigned(self) -> int:
+        return sum(1 for s in self.states if s not in (ProgressState.NOT_ASSIGNED, ProgressState.CONFLICT))
+
+    @property
+    def submitted(self) -> int:
+        return self._count(ProgressState.SUBMITTED)
+
+    @property
+    def drafts(self) -> int:
+        return self._count(ProgressState.DRAFT)
+
+    @property
+    def not_started(self) -> int:
+        return self._count(ProgressState.NOT_STARTED)
+
+    @property
+    def conflicts(self) -> int:
+        return self._count(ProgressState.CONFLICT)
+
+    @property
+    def unfinished(self) -> int:
+        return self.drafts + self.not_started
+
+    @property
+    def nudge_available_at(self) -> datetime | None:
+        """When the next nudge may go out, if that is still in the future."""
+        if self.last_nudged_at is None:
+            return None
+        at = self.last_nudged_at + timedelta(seconds=NUDGE_INTERVAL_SECONDS)
+        return at if at > self.now else None
+
+
+@dataclass
+class Progress:
+    edition: Edition
+    nominations: list[Nomination]
+    rows: list[ProgressRow]
+    released: bool
+    now: datetime
+
+    @property
+    def submitted_per_nomination(self) -> list[int]:
+        return [
+            sum(1 for row in self.rows if row.states[i] == ProgressState.SUBMITTED)
+            for i in range(len(self.nominations))
+        ]
+
+    @property
+    def nudging_open(self) -> bool:
+        return self.released and self.now < self.edition.scoring_close_at
+
+
+def progress_for_edition(*, edition: Edition, now: datetime | None = None) -> Progress:
+    """Jurors by nominations, with the state of each cell, totals per juror and when each juror was
+    last nudged. Seven queries, however many jurors and nominations."""
+    now = now or timezone.now()
+    plan = jury_plan_for(edition=edition)
+    jurors = _plan_jurors(edition)
+    nominations = _plan_nominations(edition)
+    assigned = set(Assignment.objects.filter(edition=edition).values_list("juror_id", "nomination_id"))
+    conflicted = _conflicted_pairs(edition)
+    cards = dict(
+        ((juror_id, nomination_id), status)
+        for juror_id, nomination_id, status in Scorecard.objects.filter(nomination__edition=edition).values_list(
+            "juror_id", "nomination_id", "status"
+        )
+    )
+    nudged = dict(
+        ReminderSent.objects.filter(edition=edition, kind__startswith=NUDGE_KIND_PREFIX)
+        .values("juror_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("juror_id", "last")
+    )
+    rows = [
+        ProgressRow(
+            juror=j,
+            states=[
+                progress_state(
+                    assigned=(j.pk, n.pk) in assigned,
+                    conflicted=(j.pk, n.pk) in conflicted,
+                    card_status=cards.get((j.pk, n.pk)),
+                )
+                for n in nominations
+            ],
+            last_nudged_at=nudged.get(j.pk),
+            now=now,
+        )
+        for j in jurors
+    ]
+    released = plan is not None and plan.released_at is not None
+    return Progress(edition=edition, nominations=nominations, rows=rows, released=released, now=now)
+
+
+def unfinished_assignments(*, edition: Edition, juror_id: int | None = None) -> dict:
+    """juror → their assigned nominations that still need work: the juror is seated, has declared no
+    conflict with it and has not submitted a scorecard for it; in the juror's own order. One query."""
+    conflict = ConflictDeclaration.objects.filter(
+        juror=OuterRef("juror_id"), nomination=OuterRef("nomination_id"), has_conflict=True
+    )
+    submitted = Scorecard.objects.filter(
+        juror=OuterRef("juror_id"), nomination=OuterRef("nomination_id"), status=Scorecard.Status.SUBMITTED
+    )
+    seated = JuryMember.objects.filter(edition=OuterRef("edition_id"), user=OuterRef("juror_id"))
+    assignments = (
+        Assignment.objects.filter(edition=edition, nomination__status__in=ASSIGNABLE_STATUSES)
+        .filter(models.Exists(seated))
+        .exclude(models.Exists(conflict))
+        .exclude(models.Exists(submitted))
+        .select_related("juror", "nomination")
+        .order_by("juror_id", "position", "pk")
+    )
+    if juror_id is not None:
+        assignments = assignments.filter(juror_id=juror_id)
+    result: dict = {}
+    for assignment in assignments:
+        result.setdefault(assignment.juror, []).append(assignment.nomination)
+    return result

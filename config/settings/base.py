@@ -285,4 +285,6 @@ TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 OUTBOX_DRAIN_AFTER_SECONDS = env.int("OUTBOX_DRAIN_AFTER_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
+    # Jurors' deadline reminders; each is recorded once sent, so the interval only sets how late one can be.
+    "send-scoring-reminders": {"task": "jury.tasks.send_scoring_reminders", "schedule": 15 * 60.0},
 }
