@@ -56,7 +56,9 @@ def edition():
 
 @pytest.fixture
 def draft(applicant, edition):
-    return services.nomination_create(actor=applicant, edition=edition, data={"startup_name": "Neurogrid"})
+    return services.nomination_create(
+        actor=applicant, edition=edition, data={"startup_name": "Neurogrid"}, language="en"
+    )
 
 
 def post_edit(client, nomination, data, action="save", deck=None):
