@@ -455,3 +455,31 @@ def test_kept_scores_are_not_offered_once_scoring_has_closed(client, jury):
 
     assert "could not be kept" in html
     assert "Too late." not in html
+
+
+def _score_page_queries(client, jury) -> int:
+    """The scoring page of the juror's first nomination, with a draft scorecard scoring every criterion."""
+    scorecard = Scorecard.objects.create(juror=jury.juror, nomination=jury.nomination, comment="So far.")
+    Score.objects.bulk_create(Score(scorecard=scorecard, criterion=c, value=3) for c in jury.criteria)
+    client.force_login(jury.juror)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(score_url(jury.nomination))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_score_page_queries_do_not_grow_with_the_assignments_or_the_rubric(client, django_assert_num_queries):
+    client.cookies["django_language"] = "en"
+    small = scoring_jury(nominations=5, criteria=2)
+    large = scoring_jury(nominations=50, criteria=6)
+    expected = _score_page_queries(client, small)
+    scorecard = Scorecard.objects.create(juror=large.juror, nomination=large.nomination, comment="So far.")
+    Score.objects.bulk_create(Score(scorecard=scorecard, criterion=c, value=3) for c in large.criteria)
+    client.force_login(large.juror)
+
+    with django_assert_num_queries(expected):
+        response = client.get(score_url(large.nomination))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert all(f'name="score_{c.pk}"' in html for c in large.criteria)
