@@ -243,6 +243,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # the outbox keeps the work and the drain job enqueues it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Write each run back to the schedule table at once, so a beat restart never re-sends a job early.
+CELERY_BEAT_SYNC_EVERY = 1
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # django-allauth: e-mail is the login, verified before first use, MFA by TOTP with recovery codes.

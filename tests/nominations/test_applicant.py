@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditEvent
 from nominations import services
@@ -394,6 +395,7 @@ def test_two_simultaneous_nominations_of_one_organisation_leave_one(edition):
     def nominate(user):
         try:
             barrier.wait()
+            translation.activate("en")
             services.nomination_create(actor=user, edition=edition, data=COMPLETE)
             outcomes.append("created")
         except ValidationError as exc:

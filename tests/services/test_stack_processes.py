@@ -196,8 +196,13 @@ def test_beat_installs_the_outbox_drain_and_sends_it_when_due(redis_server, star
         queued = broker.lrange("celery", 0, -1)
     assert [json.loads(message)["headers"]["task"] for message in queued] == ["core.tasks.drain_outbox"]
 
-    # Beat writes the run back at its next sync (every 3 minutes, on a schedule change, on shutdown),
-    # so a restart does not send it again before the next minute.
+    # Beat writes each run back at once (CELERY_BEAT_SYNC_EVERY = 1), so a restart does not send it
+    # again before the next minute.
+    wait_until(
+        lambda: PeriodicTask.objects.get(pk=drain.pk).total_run_count == 1,
+        30,
+        lambda: f"beat did not record the run; it said:\n{beat.output()[-4000:]}",
+    )
     beat.stop()
     drain.refresh_from_db()
     assert drain.total_run_count == 1
