@@ -13,18 +13,15 @@ queries the page ran.
 """
 
 import argparse
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nominations_screening import FILLER, SECTORS, STAGES, measure, org_number
+from nominations_screening import FILLER, SECTORS, STAGES, org_number, print_measurements, throwaway_database
 
 CRITERIA = ("Innovation", "Market", "Team", "Impact", "Flemingsberg")
 
@@ -147,29 +144,12 @@ def populate(count: int, juror_count: int):
 
 def main() -> None:
     args = parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    scratch = Path(tempfile.mkdtemp(prefix="bench-jury-"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'main.sqlite3'}"
-    os.environ.setdefault("MEDIA_ROOT", str(scratch / "media"))
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
-
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
-    # Not setup_test_environment(): its template instrumentation would be measured too.
-    if "testserver" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    original_name = connection.settings_dict["NAME"]
     started = time.perf_counter()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database("bench-jury-") as connection:
+        from django.conf import settings
+        from django.test import Client
+        from django.urls import reverse
+
         juror, nomination = populate(args.nominations, args.jurors)
         print(
             f"{connection.vendor} database {connection.settings_dict['NAME']}: migrated and filled with "
@@ -180,17 +160,11 @@ def main() -> None:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         dashboard_url = reverse("jury:dashboard")
         pages = [
-            ("dashboard", dashboard_url),
-            ("dashboard, to score", f"{dashboard_url}?show=to_score"),
-            ("scoring page", reverse("jury:score", args=[nomination.pk])),
+            ("dashboard", dashboard_url, args.repeat),
+            ("dashboard, to score", f"{dashboard_url}?show=to_score", args.repeat),
+            ("scoring page", reverse("jury:score", args=[nomination.pk]), args.repeat),
         ]
-        print(f"{'page':<22}{'runs':>6}{'median ms':>12}{'p95 ms':>10}{'queries':>9}{'KiB':>9}")
-        for name, url in pages:
-            median, p95, queries, size = measure(client, url, args.repeat)
-            print(f"{name:<22}{args.repeat:>6}{median:>12.1f}{p95:>10.1f}{queries:>9}{size / 1024:>9.0f}")
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-        shutil.rmtree(scratch, ignore_errors=True)
+        print_measurements(client, pages)
 
 
 if __name__ == "__main__":

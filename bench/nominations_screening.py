@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -167,10 +168,12 @@ def measure(client, url: str, repeat: int) -> tuple[float, float, int, int]:
     return statistics.median(timings), percentile(timings, 0.95), query_count, size
 
 
-def main() -> None:
-    args = parse_args()
+@contextmanager
+def throwaway_database(prefix: str):
+    """Set Django up on a scratch database (a temporary SQLite file, or a test_<name>_<pid> database beside
+    DATABASE_URL's), migrate it, and remove it afterwards."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    scratch = Path(tempfile.mkdtemp(prefix="bench-screening-"))
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'main.sqlite3'}"
     os.environ.setdefault("MEDIA_ROOT", str(scratch / "media"))
@@ -180,8 +183,6 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
 
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
@@ -189,9 +190,29 @@ def main() -> None:
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     original_name = connection.settings_dict["NAME"]
-    started = time.perf_counter()
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def print_measurements(client, pages: list[tuple[str, str, int]]) -> None:
+    print(f"{'page':<22}{'runs':>6}{'median ms':>12}{'p95 ms':>10}{'queries':>9}{'KiB':>9}")
+    for name, url, repeat in pages:
+        median, p95, queries, size = measure(client, url, repeat)
+        print(f"{name:<22}{repeat:>6}{median:>12.1f}{p95:>10.1f}{queries:>9}{size / 1024:>9.0f}")
+
+
+def main() -> None:
+    args = parse_args()
+    started = time.perf_counter()
+    with throwaway_database("bench-screening-") as connection:
+        from django.conf import settings
+        from django.test import Client
+        from django.urls import reverse
+
         edition, organiser, sample = populate(args.nominations)
         print(
             f"{connection.vendor} database {connection.settings_dict['NAME']}: migrated and filled with "
@@ -213,13 +234,7 @@ def main() -> None:
             ("export CSV", reverse("nominations:organiser_export", args=[edition.pk, "csv"]), export_repeat),
             ("export XLSX", reverse("nominations:organiser_export", args=[edition.pk, "xlsx"]), export_repeat),
         ]
-        print(f"{'page':<22}{'runs':>6}{'median ms':>12}{'p95 ms':>10}{'queries':>9}{'KiB':>9}")
-        for name, url, repeat in pages:
-            median, p95, queries, size = measure(client, url, repeat)
-            print(f"{name:<22}{repeat:>6}{median:>12.1f}{p95:>10.1f}{queries:>9}{size / 1024:>9.0f}")
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
-        shutil.rmtree(scratch, ignore_errors=True)
+        print_measurements(client, pages)
 
 
 if __name__ == "__main__":
