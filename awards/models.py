@@ -2,6 +2,7 @@ import itertools
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -43,6 +44,29 @@ class Phase(models.TextChoices):
     ANNOUNCED = "announced", _("Winner announced")
 
 
+class TallyMethod(models.TextChoices):
+    RAW = "raw", _("Weighted mean of the scores")
+    NORMALISED = "normalised", _("Weighted mean after normalising each juror's scores")
+
+
+class TieBreak(models.TextChoices):
+    """The rule chain that settles equal means, fixed before scoring opens and shown publicly."""
+
+    MEDIAN_CRITERION_CHAIR = (
+        "median,top_criterion,chair",
+        _("The higher median, then the higher mean on the highest-weighted criterion, then the jury chair decides"),
+    )
+    CRITERION_MEDIAN_CHAIR = (
+        "top_criterion,median,chair",
+        _("The higher mean on the highest-weighted criterion, then the higher median, then the jury chair decides"),
+    )
+    CHAIR = "chair", _("The jury chair decides")
+
+    @classmethod
+    def steps(cls, value: str) -> list[str]:
+        return value.split(",")
+
+
 class Edition(models.Model):
     """One year of an award. Its phase follows from the timeline and the clock; nothing flips it."""
 
@@ -59,6 +83,17 @@ class Edition(models.Model):
     eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
     prize_sv = models.TextField(_("prize (Swedish)"), blank=True)
     prize_en = models.TextField(_("prize (English)"), blank=True)
+    tally_method = models.CharField(
+        _("ranking method"), max_length=12, choices=TallyMethod.choices, default=TallyMethod.RAW,
+        help_text=_("Both methods are computed and shown side by side; this one decides the ranking."),
+    )  # fmt: skip
+    tie_break = models.CharField(
+        _("tie-break rules"), max_length=40, choices=TieBreak.choices, default=TieBreak.MEDIAN_CRITERION_CHAIR
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("A nomination with fewer submitted scorecards than this is flagged and not ranked."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("edition")
@@ -73,6 +108,7 @@ class Edition(models.Model):
                 & Q(scoring_close_at__lte=F("announce_at")),
                 name="edition_timeline_in_order",
             ),
+            models.CheckConstraint(condition=Q(quorum__gte=1), name="edition_quorum_positive"),
         ]
 
     def __str__(self):

@@ -17,7 +17,10 @@ from .models import Award, Criterion, CriterionLevel, Edition
 EDITION_FIELDS = (
     "year", "nominations_open_at", "nominations_close_at", "scoring_open_at", "scoring_close_at", "announce_at",
     "intro_sv", "intro_en", "eligibility_sv", "eligibility_en", "prize_sv", "prize_en",
+    "tally_method", "tie_break", "quorum",
 )  # fmt: skip
+# How the verdict is reached is fixed before anyone scores.
+VERDICT_RULE_FIELDS = ("tally_method", "tie_break", "quorum")
 TIMELINE_FIELDS = ("nominations_open_at", "nominations_close_at", "scoring_open_at", "scoring_close_at", "announce_at")
 TEXT_FIELDS = ("intro_sv", "intro_en", "eligibility_sv", "eligibility_en", "prize_sv", "prize_en")
 CRITERION_FIELDS = (
@@ -95,6 +98,15 @@ def edition_update(*, actor, edition: Edition, data: dict, request=None) -> Edit
         if field in data and getattr(edition, field) != data[field]:
             changes[field] = {"from": _audit_value(getattr(edition, field)), "to": _audit_value(data[field])}
             setattr(edition, field, data[field])
+    locked = [field for field in VERDICT_RULE_FIELDS if field in changes]
+    if locked and not Edition.objects.get(pk=edition.pk).rubric_is_editable_at(timezone.now()):
+        raise ValidationError(
+            {
+                field: _("Scoring has opened, so the ranking rules can no longer be changed. Nothing was saved.")
+                for field in locked
+            },
+            code="verdict_rules_locked",
+        )
     if changes:
         _save_edition(edition)
         audit_record(action="edition.updated", actor=actor, obj=edition, data={"changes": changes}, request=request)
@@ -110,7 +122,7 @@ def edition_copy(*, actor, source: Edition, year: int, nominations_open_at: date
     edition = Edition(award=source.award, year=year)
     for field in TIMELINE_FIELDS:
         setattr(edition, field, getattr(source, field) + offset)
-    for field in TEXT_FIELDS:
+    for field in (*TEXT_FIELDS, *VERDICT_RULE_FIELDS):
         setattr(edition, field, getattr(source, field))
     _save_edition(edition)
 

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyError
+
 
 class JuryRole(models.TextChoices):
     JUROR = "juror", _("Juror")
@@ -24,6 +26,8 @@ class JuryMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=JuryRole.choices, default=JuryRole.JUROR)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # The juror's pseudonym in the scorecard chain and the results bundle; given at the first submission.
+    code = models.CharField(_("anonymous code"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("jury member")
@@ -261,3 +265,38 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.juror}"
+
+
+class ScoreEvent(models.Model):
+    """One link of an edition's scorecard hash chain (see jury/chain.py): a scorecard submitted with its
+    scores, or reopened. Append-only; `payload` is exactly what was hashed."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
+
+    edition = models.ForeignKey("awards.Edition", on_delete=models.PROTECT, related_name="score_events")
+    seq = models.PositiveIntegerField(_("number in the chain"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="events")
+    payload = models.JSONField(_("event"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scorecard chain event")
+        verbose_name_plural = _("scorecard chain events")
+        ordering = ["edition", "seq"]
+        constraints = [models.UniqueConstraint(fields=["edition", "seq"], name="score_event_seq_unique")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.kind} {self.hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Chain events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Chain events cannot be removed.")

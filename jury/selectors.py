@@ -26,6 +26,7 @@ from .models import (
     JuryPlan,
     ReminderSent,
     Scorecard,
+    ScoreEvent,
     hash_token,
 )
 from .rules import is_conflicted
@@ -444,6 +445,14 @@ def rubric_for_edition(*, edition: Edition) -> list[Criterion]:
 def scorecard_for_juror(*, user, nomination: Nomination) -> Scorecard | None:
     """The juror's own scorecard, never anybody else's."""
     return Scorecard.objects.filter(juror=user, nomination=nomination).prefetch_related("scores").first()
+
+
+def scorecard_receipt(*, scorecard: Scorecard | None) -> str:
+    """The hash of the chain event that recorded the scorecard's latest submission ("" if none)."""
+    if scorecard is None or scorecard.status != Scorecard.Status.SUBMITTED:
+        return ""
+    event = ScoreEvent.objects.filter(scorecard=scorecard, kind=ScoreEvent.Kind.SUBMITTED).order_by("-seq").first()
+    return event.hash if event else ""
 
 
 def nomination_for_scorecards_or_404(*, user, pk: int) -> Nomination:

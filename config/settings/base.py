@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "awards",
     "nominations",
     "jury",
+    "jury.verdict",
     "awards.results",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

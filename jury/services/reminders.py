@@ -10,11 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from awards.models import Edition
@@ -23,6 +21,7 @@ from nominations.models import Nomination
 
 from ..models import JuryMember, ReminderSent
 from ..selectors import NUDGE_INTERVAL_SECONDS, NUDGE_KIND_PREFIX, unfinished_assignments
+from .mail import send_bilingual
 
 # The foundation's clock: "the last day" starts at 08:00 in Stockholm, whatever the server's zone.
 AWARD_TIME_ZONE = ZoneInfo("Europe/Stockholm")
@@ -64,14 +63,7 @@ def reminder_due(edition: Edition, now: datetime) -> str | None:
     return None
 
 
-def _languages() -> list[str]:
-    """Swedish first, then the others: jurors have no language setting, so reminders carry both."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    return [settings.LANGUAGE_CODE, *(code for code in codes if code != settings.LANGUAGE_CODE)]
-
-
 def _send_reminder(*, edition: Edition, juror, kind: str, nominations: list[Nomination]) -> None:
-    """One e-mail in every site language, Swedish on top; through the outbox after commit."""
     context = {
         "juror": juror,
         "edition": edition,
@@ -79,19 +71,17 @@ def _send_reminder(*, edition: Edition, juror, kind: str, nominations: list[Nomi
         "nominations": nominations,
         "url": settings.SITE_URL + reverse("jury:dashboard"),
     }
-    subjects, bodies = [], []
+
+    def deadline_in_language(context: dict) -> None:
+        deadline = timezone.localtime(edition.scoring_close_at)
+        # A 24-hour clock in both languages: "20 mars 2031, 17:00" / "20 March 2031, 17:00".
+        context["deadline_text"] = formats.date_format(deadline, "j F Y, H:i")
+        context["deadline_time"] = formats.time_format(deadline, "H:i")
+
     with timezone.override(AWARD_TIME_ZONE):
-        for language in _languages():
-            with translation.override(language):
-                deadline = timezone.localtime(edition.scoring_close_at)
-                # A 24-hour clock in both languages: "20 mars 2031, 17:00" / "20 March 2031, 17:00".
-                context["deadline_text"] = formats.date_format(deadline, "j F Y, H:i")
-                context["deadline_time"] = formats.time_format(deadline, "H:i")
-                subjects.append(render_to_string("jury/email/reminder_subject.txt", context).strip())
-                bodies.append(render_to_string("jury/email/reminder_body.txt", context).strip())
-    subject = " / ".join(dict.fromkeys(subjects))
-    body = ("\n\n" + "-" * 40 + "\n\n").join(bodies) + "\n"
-    EmailMessage(settings.EMAIL_SUBJECT_PREFIX + subject, body, to=[juror.email]).send()
+        send_bilingual(
+            template="jury/email/reminder", context=context, to=[juror.email], per_language=deadline_in_language
+        )
 
 
 def _send_once(*, edition: Edition, juror, kind: str, nominations: list[Nomination]) -> bool:

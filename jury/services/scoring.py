@@ -1,8 +1,13 @@
 """Writes of the jury app. Scoring is checked against the clock after the edition row is locked, so
 a save racing the scoring deadline either lands before it or is refused."""
 
+import secrets
+from datetime import UTC
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +15,9 @@ from awards.models import Criterion, Edition, Phase
 from core.audit import audit_record
 from nominations.models import Nomination
 
-from ..models import Score, Scorecard
+from ..chain import GENESIS, event_hash
+from ..models import JuryMember, Score, Scorecard, ScoreEvent
+from .mail import send_bilingual
 
 
 class ScoringClosed(ValidationError):
@@ -100,23 +107,87 @@ def scorecard_save(
         scorecard.status = Scorecard.Status.SUBMITTED
         scorecard.submitted_at = timezone.now()
     scorecard.save()
+    data = {
+        "nomination": nomination.pk,
+        "scores": {str(k): v for k, v in sorted(clean.items())},
+        "comment": scorecard.comment,
+    }
+    if submit:
+        event = _chain_append(edition=edition, scorecard=scorecard, kind=ScoreEvent.Kind.SUBMITTED, scores=clean)
+        scorecard.receipt = data["receipt"] = event.hash
+        _send_receipt(scorecard=scorecard, event=event)
     audit_record(
         action="scorecard.submitted" if submit else "scorecard.saved",
         actor=actor,
         obj=scorecard,
-        data={
-            "nomination": nomination.pk,
-            "scores": {str(k): v for k, v in sorted(clean.items())},
-            "comment": scorecard.comment,
-        },
+        data=data,
         request=request,
     )
     return scorecard
 
 
+def juror_code(*, edition: Edition, juror) -> str:
+    """The juror's pseudonym for this edition, made at their first submission."""
+    member = JuryMember.objects.filter(edition=edition, user=juror).first()
+    if member is None:
+        return f"U-{juror.pk}"  # organisers seated outside the jury table never score; kept for safety
+    if not member.code:
+        taken = set(JuryMember.objects.filter(edition=edition).values_list("code", flat=True))
+        code = "J-" + secrets.token_hex(4).upper()
+        while code in taken:
+            code = "J-" + secrets.token_hex(4).upper()
+        member.code = code
+        member.save(update_fields=["code"])
+    return member.code
+
+
+def _chain_append(*, edition: Edition, scorecard: Scorecard, kind: str, scores: dict[int, int]) -> ScoreEvent:
+    """Add an event to the edition's chain. The caller holds the edition row lock, so events are
+    appended one at a time; the unique (edition, seq) constraint guards what the lock cannot (SQLite)."""
+    last = ScoreEvent.objects.filter(edition=edition).order_by("-seq").values("seq", "hash").first()
+    seq = last["seq"] + 1 if last else 1
+    prev_hash = last["hash"] if last else GENESIS
+    payload = {
+        "v": 1,
+        "edition": edition.pk,
+        "seq": seq,
+        "kind": kind,
+        "scorecard": scorecard.pk,
+        "nomination": scorecard.nomination_id,
+        "juror": juror_code(edition=edition, juror=scorecard.juror),
+        "scores": {str(k): v for k, v in sorted(scores.items())},
+        "at": timezone.now().astimezone(UTC).isoformat(timespec="microseconds"),
+    }
+    return ScoreEvent.objects.create(
+        edition=edition,
+        seq=seq,
+        kind=kind,
+        scorecard=scorecard,
+        payload=payload,
+        prev_hash=prev_hash,
+        hash=event_hash(prev_hash, payload),
+    )
+
+
+def _send_receipt(*, scorecard: Scorecard, event: ScoreEvent) -> None:
+    """The juror's copy of what they submitted and the receipt hash, in both site languages."""
+    juror = scorecard.juror
+    nomination = scorecard.nomination
+    context = {
+        "juror": juror,
+        "nomination": nomination,
+        "edition": nomination.edition,
+        "scores": list(scorecard.scores.select_related("criterion").order_by("criterion__position", "criterion_id")),
+        "receipt": event.hash,
+        "seq": event.seq,
+        "url": settings.SITE_URL + reverse("jury:dashboard"),
+    }
+    send_bilingual(template="jury/email/receipt", context=context, to=[juror.email])
+
+
 @transaction.atomic
 def scorecard_reopen(*, actor, nomination: Nomination, request=None) -> Scorecard:
-    _lock_edition_scoring(nomination.edition_id)
+    edition = _lock_edition_scoring(nomination.edition_id)
     if not actor.has_perm("jury.score_nomination", nomination):
         raise PermissionDenied
     scorecard = Scorecard.objects.select_for_update().filter(juror=actor, nomination=nomination).first()
@@ -125,7 +196,12 @@ def scorecard_reopen(*, actor, nomination: Nomination, request=None) -> Scorecar
     scorecard.status = Scorecard.Status.DRAFT
     scorecard.submitted_at = None
     scorecard.save(update_fields=["status", "submitted_at", "updated_at"])
+    event = _chain_append(edition=edition, scorecard=scorecard, kind=ScoreEvent.Kind.REOPENED, scores={})
     audit_record(
-        action="scorecard.reopened", actor=actor, obj=scorecard, data={"nomination": nomination.pk}, request=request
+        action="scorecard.reopened",
+        actor=actor,
+        obj=scorecard,
+        data={"nomination": nomination.pk, "chain_event": event.hash},
+        request=request,
     )
     return scorecard

@@ -205,6 +205,7 @@ def _score_page(
         "comment": comment or "",
         "scorecard": scorecard,
         "submitted": submitted,
+        "receipt": selectors.scorecard_receipt(scorecard=scorecard),
         "state": state,
         "editable": editable,
         "can_reopen": state == "open" and submitted,

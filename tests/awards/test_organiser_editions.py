@@ -4,9 +4,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from awards.models import Criterion, CriterionLevel, Edition
+from awards.services import edition_update
 from core.models import AuditEvent
 from tests.factories import (
     AwardFactory,
@@ -15,6 +17,7 @@ from tests.factories import (
     EditionFactory,
     OrganiserFactory,
     UserFactory,
+    edition_in_scoring,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,9 @@ def edition_form_data(**overrides) -> dict:
         "eligibility_en": "A company at most five years old.",
         "prize_sv": "100 000 kronor.",
         "prize_en": "SEK 100,000.",
+        "tally_method": "raw",
+        "tie_break": "median,top_criterion,chair",
+        "quorum": 3,
     }
     return {**data, **overrides}
 
@@ -293,3 +299,17 @@ def test_copy_into_a_year_that_exists_is_refused(organiser_client, edition_2031)
     assert "This award already has an edition that year." in response.content.decode()
     assert Edition.objects.filter(year=2032).count() == 1
     assert not AuditEvent.objects.filter(action="edition.copied").exists()
+
+
+def test_ranking_rules_are_set_before_scoring_and_locked_once_it_opens(organiser):
+    edition = EditionFactory()
+    edition_update(actor=organiser, edition=edition, data={"tally_method": "normalised", "quorum": 2})
+    edition.refresh_from_db()
+    assert (edition.tally_method, edition.quorum) == ("normalised", 2)
+
+    scoring = edition_in_scoring()
+    with pytest.raises(ValidationError) as caught:
+        edition_update(actor=organiser, edition=scoring, data={"tie_break": "chair", "intro_en": "Changed."})
+    assert set(caught.value.message_dict) == {"tie_break"}
+    scoring.refresh_from_db()
+    assert (scoring.tie_break, scoring.intro_en) == ("median,top_criterion,chair", "")

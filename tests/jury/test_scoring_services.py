@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
-from core.models import AuditEvent
-from jury.models import ConflictDeclaration, Score, Scorecard
+from core.models import AppendOnlyError, AuditEvent
+from jury.chain import GENESIS, event_hash
+from jury.models import ConflictDeclaration, JuryMember, Score, Scorecard, ScoreEvent
 from jury.services.scoring import ScoringClosed, scorecard_reopen, scorecard_save
 from tests.factories import CriterionFactory, EditionFactory, UserFactory
 from tests.jury.juror_setup import scoring_jury
@@ -77,7 +80,8 @@ def test_a_criterion_of_another_edition_is_refused(jury):
     with pytest.raises(ValidationError) as caught:
         scorecard_save(actor=jury.juror, nomination=jury.nomination, values={**values(jury, 3, 3, 3), foreign.pk: 3})
 
-    assert caught.value.message_dict["__all__"] == ["The form contained a score for an unknown criterion."]
+    with translation.override("en"):
+        assert caught.value.message_dict["__all__"] == ["The form contained a score for an unknown criterion."]
     assert Scorecard.objects.count() == 0
 
 
@@ -190,7 +194,43 @@ def test_each_save_submit_and_reopen_is_audited_with_the_values(jury):
         "comment": "Draft note",
     }
     assert events[1].data["scores"] == {str(first.pk): 2, str(second.pk): 3, str(third.pk): 4}
-    assert events[2].data == {"nomination": jury.nomination.pk}
+    chain = list(ScoreEvent.objects.filter(scorecard=card).order_by("seq"))
+    assert events[1].data["receipt"] == chain[0].hash
+    assert events[2].data == {"nomination": jury.nomination.pk, "chain_event": chain[1].hash}
+
+
+def test_submissions_and_reopenings_form_a_hash_chain_of_the_edition(jury, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        card = scorecard_save(actor=jury.juror, nomination=jury.nomination, values=values(jury, 2, 3, 4), submit=True)
+    scorecard_reopen(actor=jury.juror, nomination=jury.nomination)
+    again = scorecard_save(actor=jury.juror, nomination=jury.nomination, values=values(jury, 5, 3, 4), submit=True)
+
+    chain = list(ScoreEvent.objects.filter(edition=jury.nomination.edition).order_by("seq"))
+    assert [(e.seq, e.kind) for e in chain] == [(1, "submitted"), (2, "reopened"), (3, "submitted")]
+    assert chain[0].prev_hash == GENESIS
+    for previous, event in zip([None, *chain], chain, strict=False):
+        assert event.prev_hash == (previous.hash if previous else GENESIS)
+        assert event.hash == event_hash(event.prev_hash, event.payload)
+    first, second, third = jury.criteria
+    assert chain[2].payload["scores"] == {str(first.pk): 5, str(second.pk): 3, str(third.pk): 4}
+    code = JuryMember.objects.get(edition=jury.nomination.edition, user=jury.juror).code
+    assert chain[0].payload["juror"] == code and code.startswith("J-")
+    assert card.receipt == chain[0].hash and again.receipt == chain[2].hash
+
+    receipt_mail = [m for m in mail.outbox if chain[0].hash in m.body]
+    assert len(receipt_mail) == 1 and receipt_mail[0].to == [jury.juror.email]
+    assert jury.nomination.startup_name in receipt_mail[0].subject
+
+
+def test_chain_events_cannot_be_changed_or_removed(jury):
+    scorecard_save(actor=jury.juror, nomination=jury.nomination, values=values(jury, 2, 3, 4), submit=True)
+    event = ScoreEvent.objects.get()
+
+    event.payload["scores"] = {}
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -52,3 +52,37 @@ LONG_TEXTS = {
     "team": "Founders from research and industry, with advisers from the Flemingsberg campus.",
     "impact": "Better health for patients, less strain on care, and less waste.",
 }
+
+# The previous edition, now with its jury: nine nominations, eight of them found eligible. Same columns
+# as STARTUPS, then the team text when it differs from LONG_TEXTS (a juror's name in it is what makes
+# the platform suggest a conflict of interest).
+SCORING_STARTUPS = [
+    ("Hemolytix AB", "559402317", "medtech", "clinical", 2022, 6, "Huddinge", "eligible",
+     "A finger-prick test that finds anaemia in pregnancy at the midwife's first visit.",
+     "Clinical study with the women's clinic at Karolinska University Hospital, Huddinge.", ""),
+    ("NordOrganoid AB", "559391206", "life_science", "prototype", 2021, 9, "Huddinge", "eligible",
+     "Mini-tumours grown from the patient's own cells show which cancer drug will work.",
+     "Spun out of a laboratory at Karolinska Institutet in Flemingsberg.", ""),
+    ("Rehabit AB", "559380195", "health_tech", "first_customers", 2021, 8, "Stockholm", "eligible",
+     "A motion-sensor game that turns stroke rehabilitation into daily training at home.",
+     "Developed with KTH's medical technology researchers in Flemingsberg.", ""),
+    ("Fibrosense AB", "559413428", "medtech", "prototype", 2023, 4, "Huddinge", "eligible",
+     "A breath test that shows lung fibrosis years before the lungs stiffen.",
+     "Prototype built at A Working Lab; samples from the lung clinic in Huddinge.", ""),
+    ("Placentia Bio AB", "559369084", "life_science", "clinical", 2022, 7, "Huddinge", "eligible",
+     "A blood test that warns of pre-eclampsia in the first trimester.",
+     "Biobank collaboration with Karolinska Institutet, Flemingsberg.", ""),
+    ("Dentara AB", "559424539", "health_tech", "first_customers", 2022, 6, "Huddinge", "eligible",
+     "AI that reads dental X-rays and marks early caries for the dentist.",
+     "Founded by researchers at the Department of Dental Medicine in Flemingsberg.",
+     "Two dentists from Karolinska Institutet and a data engineer; Maja Söderberg sits on the board."),
+    ("Senioro AB", "559358973", "health_tech", "first_customers", 2021, 10, "Botkyrka", "eligible",
+     "Radar sensors that notice a fall at home without a camera or a wristband.",
+     "Test bed with home care in Huddinge through Flemingsberg Innovation Community.", ""),
+    ("ImmunoTrace AB", "559435640", "life_science", "prototype", 2023, 5, "Huddinge", "eligible",
+     "A T-cell assay that spots kidney-transplant rejection before the kidney is harmed.",
+     "Transplant research group at Karolinska Institutet, Flemingsberg.", ""),
+    ("Quickdrop Logistics AB", "559347862", "other", "growth", 2017, 14, "Botkyrka", "ineligible",
+     "Drones that carry lab samples between care units.",
+     "Landing site at the hospital in Huddinge.", ""),
+]  # fmt: skip
