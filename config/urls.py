@@ -17,6 +17,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("nominations/", include("nominations.urls")),
     path("jury/", include("jury.urls")),
+    path("results/", include("jury.verdict.urls")),
     path("", include("awards.urls")),
     path("", include("awards.results.urls")),
 ]

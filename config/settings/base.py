@@ -290,4 +290,8 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
     # Jurors' deadline reminders; each is recorded once sent, so the interval only sets how late one can be.
     "send-scoring-reminders": {"task": "jury.tasks.send_scoring_reminders", "schedule": 15 * 60.0},
+    # Tally each edition whose scoring has closed (once per distinct input: later runs find the result).
+    "tally-closed-editions": {"task": "jury.verdict.tasks.tally_closed_editions", "schedule": 60.0},
+    # Publish each scheduled winner announcement once its time has come.
+    "publish-due-announcements": {"task": "jury.verdict.tasks.publish_due_announcements", "schedule": 30.0},
 }
