@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -37,6 +38,9 @@ class User(AbstractUser):
     last_name = None
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The language the person last used the site in; e-mails sent outside a request are written in it.
+    # Empty until they sign up, log in or switch language: such mails then carry every site language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -7,15 +7,19 @@ from django.dispatch import receiver
 
 from core.audit import audit_record
 
+from .language import user_language_remember
+
 
 @receiver(account_signals.user_signed_up)
 def audit_signed_up(sender, request, user, **kwargs):
     audit_record(action="account.signed_up", actor=user, obj=user, request=request)
+    user_language_remember(user=user, language=getattr(request, "LANGUAGE_CODE", None))
 
 
 @receiver(auth_signals.user_logged_in)
 def audit_logged_in(sender, request, user, **kwargs):
     audit_record(action="account.logged_in", actor=user, obj=user, request=request)
+    user_language_remember(user=user, language=getattr(request, "LANGUAGE_CODE", None))
 
 
 @receiver(auth_signals.user_logged_out)

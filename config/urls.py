@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.language import set_language
 from core import views as core_views
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
@@ -12,6 +13,8 @@ admin.site.site_header = "Flemingsberg Science Award"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Before Django's own switch: the same address, which also remembers the choice on the user.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
