@@ -153,6 +153,7 @@ class RankingRow:
     conflicted: bool
     bars: list[dict]
     settled_by: str
+    tied_with: list[str]
 
     @property
     def raw(self) -> dict:
@@ -231,6 +232,7 @@ def _row(entry: dict, *, result, criteria, finalist_ids, first_place_id, conflic
         if hidden
         else distribution_bars((result.get("distributions") or {}).get(str(nomination_id)), scale_max),
         settled_by=settled_by_label(tie.get("settled_by")),
+        tied_with=[names.get(int(n)) or f"#{n}" for n in tie.get("with") or []],
     )
 
 
