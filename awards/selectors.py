@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,10 +20,12 @@ def award_get_main() -> Award | None:
 
 
 def edition_current(*, award: Award) -> Edition | None:
-    """The edition the public should see now: the earliest one whose winner is not yet announced,
-    or else the newest one."""
+    """The edition the public should see now: of those whose winner is not yet announced, the one open
+    for nominations (when a jury is still scoring last year's), else the earliest; or else the newest."""
+    now = timezone.now()
     editions = Edition.objects.filter(award=award).select_related("award")
-    return editions.filter(announce_at__gt=timezone.now()).order_by("year").first() or editions.first()
+    open_first = Case(When(nominations_open_at__lte=now, nominations_close_at__gt=now, then=Value(0)), default=Value(1))
+    return editions.filter(announce_at__gt=now).order_by(open_first, "year").first() or editions.first()
 
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -4,8 +4,7 @@ logins, their conflicts of interest and how far each has come with the scoring."
 # Every demo juror's authenticator: jurors need two-factor authentication, so each demo juror has a
 # TOTP device with this fixed, public secret (base32). Add it once to an authenticator app to log in as
 # any of them. Demo only: anyone who reads this file can compute the codes.
-DEMO_TOTP_SECRET = "FLEMINGSBERGSCIENCEAWARDDEMOJURY"
-DEMO_TOTP_ISSUER = "Flemingsberg Science Award demo"
+DEMO_TOTP_SECRET = "FLEMINGSBERGSCIENCEAWARDDEMOJURY"  # noqa: S105 (public on purpose)
 
 # The seed of the assignment draw, so every fresh demo database gets the same plan.
 ASSIGNMENT_SEED = 2022
@@ -17,7 +16,7 @@ EXTRA_JURORS = [
     ("erik@demo.flemingsbergscience.se", "Erik Lindqvist"),
     ("maja@demo.flemingsbergscience.se", "Maja Söderberg"),
 ]
-EXTRA_JUROR_PASSWORD = "demo-juror-pass"
+EXTRA_JUROR_PASSWORD = "demo-juror-pass"  # noqa: S105 (a demo login, printed by seed_demo)
 
 # Conflicts the jurors declare themselves, on the first nomination the first draw gives them:
 # juror e-mail → (kind, note). The organiser then draws the plan again, which leaves them out.
@@ -112,9 +111,9 @@ RUBRIC = [
         "Nytta för samhällsutmaningar",
         "Value for society's challenges",
         "2.5",
-        "Vilken samhällsutmaning möter bolaget – hälsa, vård, omsorg, miljö – och hur stor skillnad gör det "
+        "Vilken samhällsutmaning möter bolaget (hälsa, vård, omsorg, miljö), och hur stor skillnad gör det "
         "för patienter, personal eller samhället?",
-        "Which challenge of society does the company meet – health, care, the environment – and how much "
+        "Which challenge of society does the company meet (health, care, the environment), and how much "
         "difference does it make to patients, staff or society?",
         [
             ("Ingen tydlig samhällsnytta.", "No clear value for society."),
@@ -131,10 +130,10 @@ RUBRIC = [
         "Koppling till Flemingsberg",
         "Tie to Flemingsberg",
         "2",
-        "Hur använder och stärker bolaget campus – forskning, sjukhus, forskningsinfrastruktur, A Working Lab, "
+        "Hur använder och stärker bolaget campus: forskning, sjukhus, forskningsinfrastruktur, A Working Lab, "
         "samarbeten i södra Stockholm? Stiftelsen vill att Flemingsberg ska vara förstahandsvalet för nya "
         "bolag och en testbädd för samhällsutmaningar.",
-        "How does the company use and strengthen the campus – research, the hospital, research "
+        "How does the company use and strengthen the campus: research, the hospital, research "
         "infrastructure, A Working Lab, partnerships in southern Stockholm? The foundation wants Flemingsberg "
         "to be the first choice for new companies and a test bed for society's challenges.",
         [
