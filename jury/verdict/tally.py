@@ -227,12 +227,18 @@ def _fetch_stream(sql: str, params: list):
 
 
 def _pause_for_tests(phase: str) -> None:
+    """Only for the fault tests: sleep between the phases when the setting (or the environment variable
+    of that name, for a worker process the test starts) asks for it, and say where we are."""
+    import os
+
     from django.conf import settings
 
-    seconds = getattr(settings, TEST_PAUSE_SETTING, 0)
+    seconds = float(getattr(settings, TEST_PAUSE_SETTING, 0) or os.environ.get(TEST_PAUSE_SETTING) or 0)
     if seconds:
+        import logging
         import time
 
+        logging.getLogger(__name__).warning("tally paused at %s in pid %s", phase, os.getpid())
         time.sleep(seconds)
 
 
