@@ -79,6 +79,7 @@ import hashlib
 import json
 import math
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -823,3 +824,58 @@ def _kendall(sums2: list[int], m: int, n: int, ties: int) -> str | None:
     if denominator <= 0:
         return None
     return fixed(12 * spread / denominator)
+
+
+def ranking_only(edition: Edition) -> list[tuple[int, int, dict | None]]:
+    """The raw-method ranking alone, straight from one GROUP BY over the scores (the benchmark's
+    "ranking" figure; the tally computes the same ranking with the report). Ties are settled by the
+    edition's chain with a query for the tied nominations only."""
+    rubric = Rubric.of(edition)
+    value_sql, params = rubric.value_sql()
+    t = _tables()
+    marks = ", ".join(["%s"] * len(COMPETING))
+    where = f"nm.edition_id = %s AND nm.status IN ({marks}) AND sc.status = %s"
+    where_params = [edition.pk, *COMPETING, Scorecard.Status.SUBMITTED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sc.nomination_id, SUM({value_sql}) FROM {t['score']} s JOIN {t['scorecard']} sc ON sc.id = s.scorecard_id "
+            f"JOIN {t['nomination']} nm ON nm.id = sc.nomination_id WHERE {where} GROUP BY sc.nomination_id",
+            [*params, *where_params],
+        )
+        sums = {n: int(v) for n, v in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT sc.nomination_id, COUNT(*) FROM {t['scorecard']} sc JOIN {t['nomination']} nm "
+            f"ON nm.id = sc.nomination_id WHERE {where} GROUP BY sc.nomination_id",
+            where_params,
+        )
+        counts = {n: int(c) for n, c in cursor.fetchall()}
+    primary = {n: Fraction(sums.get(n, 0), c) for n, c in counts.items() if c >= edition.quorum}
+    seen = Counter(primary.values())
+    tied = {n for n, value in primary.items() if seen[value] > 1}
+    entries = {n: {"_median": Fraction(0), "_top": Fraction(0)} for n in primary}
+    tied_ids = sorted(tied)
+    with connection.cursor() as cursor:
+        for start in range(0, len(tied_ids), 500):
+            chunk = tied_ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT sc.nomination_id, SUM({value_sql}) FROM {t['score']} s JOIN {t['scorecard']} sc "
+                f"ON sc.id = s.scorecard_id WHERE sc.status = %s AND sc.nomination_id IN ({marks}) GROUP BY sc.id, sc.nomination_id",
+                [*params, Scorecard.Status.SUBMITTED, *chunk],
+            )
+            values: dict[int, list[int]] = {}
+            for n, v in cursor.fetchall():
+                values.setdefault(n, []).append(int(v))
+            for n, vs in values.items():
+                vs.sort()
+                k = len(vs)
+                entries[n]["_median"] = Fraction(vs[k // 2] * 2 if k % 2 else vs[k // 2 - 1] + vs[k // 2], 2)
+            cursor.execute(
+                f"SELECT sc.nomination_id, SUM(s.value), COUNT(*) FROM {t['score']} s JOIN {t['scorecard']} sc "
+                f"ON sc.id = s.scorecard_id WHERE sc.status = %s AND s.criterion_id = %s AND sc.nomination_id IN ({marks}) "
+                "GROUP BY sc.nomination_id",
+                [Scorecard.Status.SUBMITTED, rubric.top_criterion, *chunk],
+            )
+            for n, total, count in cursor.fetchall():
+                entries[n]["_top"] = Fraction(int(total), int(count))
+    return rank(entries, primary, TieBreak.steps(edition.tie_break))

@@ -235,3 +235,19 @@ def test_only_submitted_scorecards_count():
     Scorecard.objects.filter(pk=s.scorecards[("J-A", 0)].pk).update(status="draft", submitted_at=None)
     result = compute_tally(s.edition)
     assert [e["nomination"] for e in result["ranking"]] == [s.nom(1)]
+
+
+def test_ranking_alone_equals_the_tally_ranking():
+    from jury.verdict.tally import ranking_only
+
+    s = scored_edition(
+        rubric=[("1.00", 0, 10), ("3.00", 0, 10)],
+        nominations=4,
+        quorum=2,
+        scores={
+            "J-A": {0: [10, 0], 1: [1, 3], 2: [10, 10], 3: [10, 0]},
+            "J-B": {0: [10, 0], 1: [1, 3], 2: [0, 0], 3: [10, 0]},
+        },
+    )
+    ranking = compute_tally(s.edition)["ranking"]
+    assert ranking_only(s.edition) == [(e["nomination"], e["position"], e["tie"]) for e in ranking]
