@@ -67,3 +67,9 @@ rules.add_perm("jury.view_assigned_nomination", juror_may_view_nomination)
 rules.add_perm("jury.score_nomination", juror_may_view_nomination & scoring_is_open)
 rules.add_perm("jury.declare_conflicts", is_jury_member)
 rules.add_perm("jury.view_all_scorecards", ((is_chair & has_mfa) | is_organiser) & edition_scoring_closed)
+
+
+@rules.predicate
+def is_seated_juror(user) -> bool:
+    """On the jury of any edition: a privileged role (accounts/mfa.py asks it for TOTP)."""
+    return user.is_authenticated and JuryMember.objects.filter(user=user).exists()

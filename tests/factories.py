@@ -30,6 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class OrganiserFactory(UserFactory):
+    """An organiser with TOTP set up, as organisers must have (`mfa=False` for one without); the secret
+    is kept on the instance as `totp_secret`."""
+
     is_staff = True
 
     @factory.post_generation
@@ -37,6 +40,11 @@ class OrganiserFactory(UserFactory):
         if create:
             group, _ = Group.objects.get_or_create(name=settings.ORGANISERS_GROUP)
             self.groups.add(group)
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            self.totp_secret = activate_totp_for(self)
 
 
 class AwardFactory(factory.django.DjangoModelFactory):

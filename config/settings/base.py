@@ -50,6 +50,7 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.mfa.MFARequiredMiddleware",
 ]
 
 # Static files: our own and the Bootstrap distribution installed from the npm registry at setup.
@@ -162,6 +165,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# A login ends after this long without a request, and this long after it began, whichever comes first.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=SESSION_COOKIE_AGE)
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -263,11 +269,40 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-# allauth's own rate limits stay on at their defaults (login_failed: 10/m per IP, 5 per 5 minutes per
-# account; sign-up, password reset and e-mail confirmation likewise); they count in CACHES["default"].
+# allauth's rate limits, written out so they are visible and tested (tests/security/test_rate_limits.py);
+# they count in CACHES["default"]. The admin signs in through allauth's login (config/urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # The 6th failed login for one account within 5 minutes is refused, whatever the IP.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}  # The other actions (e-mail confirmation, password change, reauthentication) keep allauth's defaults.
+# Sessions are listed per user (allauth.usersessions), so deactivation can end all of them; no
+# per-request activity tracking, which would write to the database on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Flemingsberg Science Award"
 MFA_RECOVERY_CODE_COUNT = 10
+# Pages that need TOTP (accounts/mfa.py): URL-name patterns, first match wins, with the roles that must
+# have it there. Besides these: the whole admin site for staff, any other path with "/organiser/" for
+# organisers, and views decorated with accounts.mfa.mfa_required for organisers and jurors.
+_ORGANISER = ["accounts.rules.is_organiser"]
+_ORGANISER_OR_JUROR = ["accounts.rules.is_organiser", "jury.rules.is_seated_juror"]
+PRIVILEGED_PAGES = [
+    # The juror's dashboard shows the set-up prompt and nothing confidential; accepting an invitation
+    # leads to the set-up itself.
+    ("jury:dashboard", []),
+    ("jury:invitation_accept", []),
+    ("*:organiser*", _ORGANISER),
+    ("jury:invitation*", _ORGANISER),
+    ("jury:assignments*", _ORGANISER),
+    ("jury:progress*", _ORGANISER),
+    ("jury:*", _ORGANISER_OR_JUROR),
+    # Results, tally, finalists, winner and announcement: organisers and the jury chair.
+    ("verdict:*", _ORGANISER_OR_JUROR),
+]
 
 LOGGING = {
     "version": 1,

@@ -33,15 +33,11 @@ from ..services import conflicts as conflict_services
 from ..services.scoring import ScoringClosed, scorecard_reopen, scorecard_save
 
 
-def _mfa_setup_redirect(request: HttpRequest) -> HttpResponse | None:
-    """Jurors work on confidential material: without TOTP set up they are sent to set it up. Someone
-    who sits on no jury gets a 404, as for any page that is not theirs."""
+def _seated_juror_or_404(request: HttpRequest) -> None:
+    """Someone who sits on no jury gets a 404, as for any page that is not theirs. (A juror without
+    two-factor authentication never gets here: accounts.mfa.MFARequiredMiddleware sends them to set it up.)"""
     if not selectors.user_is_seated_juror(user=request.user):
         raise Http404
-    if has_mfa(request.user):
-        return None
-    messages.info(request, _("Jurors need two-factor authentication. Set it up to continue."))
-    return redirect("mfa_activate_totp")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -119,8 +115,7 @@ def _conflicts_page(request, rows, *, posted=None, errors=None, status=200) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def conflicts(request: HttpRequest) -> HttpResponse:
-    if (gate := _mfa_setup_redirect(request)) is not None:
-        return gate
+    _seated_juror_or_404(request)
     rows = selectors.conflict_rows_for_juror(user=request.user)
     if request.method == "GET":
         return _conflicts_page(request, rows)
@@ -229,8 +224,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             return _stash_and_log_in(request, pk)
         return redirect_to_login(request.get_full_path())
-    if (gate := _mfa_setup_redirect(request)) is not None:
-        return gate
+    _seated_juror_or_404(request)
     nomination = selectors.nomination_for_juror_or_404(user=request.user, pk=pk)
     if selectors.conflict_declaration_for(user=request.user, nomination=nomination) is None:
         messages.info(

@@ -12,6 +12,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -74,12 +75,18 @@ def messages_box(page: Page) -> Locator:
     return page.locator("main .messages")
 
 
-def log_in(page: Page, email: str, password: str) -> None:
+def log_in(page: Page, email: str, password: str, *, totp_secret: str | None = None) -> None:
     follow(page, nav(page).get_by_role("link", name="Log in", exact=True))
     assert path_of(page) == reverse("account_login"), page.url
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
     submit(page, "form:has(input[name=password])")
+    if totp_secret is not None:
+        # Organisers have two-factor authentication: after the password comes the code.
+        assert path_of(page) == reverse("mfa_authenticate"), page.url
+        code = format_hotp_value(hotp_value(totp_secret, next(yield_hotp_counters_from_time())))
+        page.locator("input[name=code]").fill(code)
+        submit(page, "form:has(input[name=code])")
     assert path_of(page) == reverse(settings.LOGIN_REDIRECT_URL), page.url
     expect(nav(page).get_by_role("button", name="Log out")).to_be_visible()
 
@@ -236,7 +243,7 @@ def test_nominate_save_draft_come_back_submit_and_be_screened(browser, live_serv
         contexts.append(new_context(browser, console))
         organiser_page = contexts[1].new_page()
         choose_language(organiser_page, live_url, "en")
-        log_in(organiser_page, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+        log_in(organiser_page, ORGANISER_EMAIL, ORGANISER_PASSWORD, totp_secret=organiser.totp_secret)
         follow(organiser_page, nav(organiser_page).get_by_role("link", name="Screening"))
         assert path_of(organiser_page) == reverse("nominations:organiser_editions"), organiser_page.url
         list_url = reverse("nominations:organiser_list", args=[edition.pk])

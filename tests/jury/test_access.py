@@ -3,6 +3,7 @@ revealed; a juror without two-factor authentication is sent to set it up; nobody
 juror's scores before scoring closes; a startup never sees a score."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -126,7 +127,7 @@ def test_juror_without_mfa_is_sent_to_set_it_up(client, jury, page):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == f"{reverse('mfa_activate_totp')}?{urlencode({'next': url})}"
 
 
 def test_juror_without_mfa_cannot_post_scores(client, jury):
@@ -136,7 +137,7 @@ def test_juror_without_mfa_cannot_post_scores(client, jury):
 
     response = client.post(score_url(jury.nomination), {**jury.all_scores(), "action": "submit"})
 
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == f"{reverse('mfa_activate_totp')}?{urlencode({'next': score_url(jury.nomination)})}"
     assert not juror.scorecards.exists()
 
 

@@ -556,7 +556,7 @@ def sent() -> list[OutboundEmail]:
     return list(OutboundEmail.objects.order_by("pk"))
 
 
-def test_nudge_emails_the_juror_their_unfinished_nominations_once_an_hour(organiser_client):
+def test_nudge_emails_the_juror_their_unfinished_nominations_once_an_hour(organiser_client, organiser):
     edition, (a, _b, _c), (n1, n2, n3) = scoring_setup()
     for nomination, name in ((n1, "Alpha Bio AB"), (n2, "Beta Med AB"), (n3, "Gamma Lab AB")):
         nomination.startup_name = name
@@ -583,6 +583,7 @@ def test_nudge_emails_the_juror_their_unfinished_nominations_once_an_hour(organi
     assert "Reminded; again from" in again.content.decode()
 
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        organiser_client.force_login(organiser)  # an hour idle ends the session
         organiser_client.post(address)
     assert len(sent()) == 2
     assert ReminderSent.objects.filter(juror=a, kind__startswith="nudge:").count() == 2
