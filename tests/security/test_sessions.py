@@ -1,0 +1,129 @@
+"""Sessions: a new key at login, gone at logout, ended by deactivation, idle and absolute timeouts."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.usersessions.models import UserSession
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.sessions import user_sessions_end
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"  # tests/factories.py
+
+
+def log_in(client, user) -> str:
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    return client.session.session_key
+
+
+def is_logged_in(client) -> bool:
+    return client.get(reverse("account_email")).status_code == 200
+
+
+def test_the_session_key_changes_at_login(client):
+    user = UserFactory()
+    session = client.session
+    session["before_login"] = 1
+    session.save()
+    anonymous_key = session.session_key
+
+    logged_in_key = log_in(client, user)
+
+    assert anonymous_key and logged_in_key and logged_in_key != anonymous_key
+    assert not SessionStore().exists(anonymous_key)
+
+
+def test_logout_ends_the_session_in_the_store(client):
+    key = log_in(client, UserFactory())
+
+    client.post(reverse("account_logout"))
+
+    assert not SessionStore().exists(key)
+    assert not is_logged_in(client)
+
+
+def test_deactivating_a_user_ends_every_session_they_have(client, django_user_model):
+    from django.test import Client
+
+    user = UserFactory()
+    first_key = log_in(client, user)
+    other = Client()
+    second_key = log_in(other, user)
+    assert UserSession.objects.filter(user=user).count() == 2
+
+    user.is_active = False
+    user.save()
+
+    assert not SessionStore().exists(first_key) and not SessionStore().exists(second_key)
+    assert not is_logged_in(client) and not is_logged_in(other)
+    assert not UserSession.objects.filter(user=user).exists()
+
+
+def test_deactivation_behind_the_models_back_still_logs_out_at_the_next_request(client, django_user_model):
+    user = UserFactory()
+    client.force_login(user)
+    assert is_logged_in(client)
+
+    django_user_model.objects.filter(pk=user.pk).update(is_active=False)
+
+    assert not is_logged_in(client)
+
+
+def test_user_sessions_end_counts_what_it_ended(client):
+    user = UserFactory()
+    log_in(client, user)
+
+    assert user_sessions_end(user=user) == 1
+    assert not is_logged_in(client)
+
+
+def test_idle_session_is_logged_out_after_the_idle_timeout(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        log_in(client, UserFactory())
+        clock.shift(timedelta(minutes=29))
+        assert is_logged_in(client)
+        clock.shift(timedelta(minutes=29))  # 29 minutes after the last request: still fine
+        assert is_logged_in(client)
+        clock.shift(timedelta(minutes=31))
+        assert not is_logged_in(client)
+
+
+def test_expired_session_explains_itself(client, settings):
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, UserFactory())
+        clock.shift(timedelta(seconds=settings.SESSION_IDLE_TIMEOUT + 1))
+        response = client.get(reverse("account_email"), follow=True)
+
+    assert "You were logged out because your session expired." in response.content.decode()
+    assert response.redirect_chain[0][0].startswith(reverse("account_login"))
+
+
+def test_active_session_ends_at_the_absolute_timeout(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    settings.SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, UserFactory())
+        for _ in range(12 * 4):  # a request every quarter of an hour for twelve hours: never idle
+            clock.shift(timedelta(minutes=15))
+            assert is_logged_in(client)
+        clock.shift(timedelta(minutes=2))  # 12 h 2 min after the login, 2 minutes after the last request
+        assert not is_logged_in(client)
+
+
+def test_timeouts_are_configurable(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 60
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, UserFactory())
+        clock.shift(timedelta(seconds=61))
+        assert not is_logged_in(client)
