@@ -438,6 +438,8 @@ class _Tally:
             f"GROUP BY sc.id, sc.nomination_id, sc.juror_id",
             [*params, self.edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
         )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {self.table}")  # temporary tables get no statistics otherwise
 
     def run(self, digest_only: bool = False) -> TallyOutput:
         head, length = chain_head(self.edition)
@@ -686,6 +688,8 @@ class _Tally:
         cursor.execute(f"CREATE TEMPORARY TABLE {mr} (juror_id bigint, criterion bigint, value integer, mr2 bigint)")
         try:
             cursor.executemany(f"INSERT INTO {mr} VALUES (%s, %s, %s, %s)", midranks)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {mr}")
             cursor.execute(
                 base + f"SELECT s.criterion_id, SUM(m.mr2) FROM v JOIN {self.t['score']} s ON s.scorecard_id = v.id "
                 f"JOIN {mr} m ON m.juror_id = v.juror_id AND m.criterion = s.criterion_id AND m.value = s.value "
