@@ -114,7 +114,9 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("This nomination can no longer be changed."))
             return redirect("nominations:detail", pk=nomination.pk)
         messages.error(request, _("Please correct the fields marked below. Nothing you typed has been lost."))
-    nomination.refresh_from_db()
+    if request.method == "POST":
+        # Binding the form wrote what was typed onto the instance: show the stored nomination beside it.
+        nomination.refresh_from_db()
     return render(request, "nominations/edit.html", {"nomination": nomination, "form": form})
 
 
