@@ -2,6 +2,7 @@
 
 import io
 import re
+import zipfile
 import zlib
 
 from django.core.exceptions import ValidationError
@@ -64,6 +65,44 @@ def _inflated_streams(data: bytes):
             continue
 
 
+# The same, as a PDF parser sees the document: names hidden in object streams under any filter.
+ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA"})
+ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute", "/Rendition"}
+)
+ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMedia"})
+MAX_PDF_OBJECTS = 200_000
+
+
+def _has_active_structure(reader) -> bool:
+    """Walk every object reachable from the trailer; True when one of them acts rather than shows."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            raise ValidationError(_("The PDF file is incomplete or damaged."), code="damaged")
+        if isinstance(item, DictionaryObject):
+            if ACTIVE_KEYS.intersection(item.keys()):
+                return True
+            if item.get("/S") in ACTIVE_ACTIONS or item.get("/Type") in ACTIVE_TYPES:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
+
+
 def validate_pitch_deck(upload) -> None:
     """A real PDF of at most 10 MB with no active content, judged by what is inside, not the name."""
     if upload.size > MAX_DECK_BYTES:
@@ -77,6 +116,9 @@ def validate_pitch_deck(upload) -> None:
         raise ValidationError(_("The PDF file is incomplete or damaged."), code="damaged")
     lowered = data[:4096].lower()
     if b"<html" in lowered or b"<script" in lowered or b"<!doctype" in lowered:
+        raise ValidationError(_("The pitch deck must be a PDF file."), code="polyglot")
+    # A ZIP archive (or an Office file) riding along: archive tools find it by its end record.
+    if zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError(_("The pitch deck must be a PDF file."), code="polyglot")
     if HEX_ESCAPED_NAME.search(data):
         raise ValidationError(_("The PDF contains obscured content and cannot be accepted."), code="obscured")
@@ -95,5 +137,10 @@ def validate_pitch_deck(upload) -> None:
             raise ValidationError(_("The PDF is password-protected. Upload it without a password."), code="encrypted")
         if len(reader.pages) == 0:
             raise ValidationError(_("The PDF has no pages."), code="empty")
+        if _has_active_structure(reader):
+            raise ValidationError(
+                _("The PDF contains scripts, attachments or other active content. Save it again as a plain PDF."),
+                code="active_content",
+            )
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise ValidationError(_("The PDF file is incomplete or damaged."), code="damaged") from exc
