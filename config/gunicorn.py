@@ -31,8 +31,8 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
 # The heartbeat file on tmpfs: a disk-backed /tmp (as in many containers) can stall workers.
-if os.path.isdir("/dev/shm"):  # noqa: S108
-    worker_tmp_dir = "/dev/shm"  # noqa: S108
+if os.path.isdir("/dev/shm"):  # noqa: S108 - tmpfs for the heartbeat file only, no data  # nosec B108
+    worker_tmp_dir = "/dev/shm"  # noqa: S108 - as above  # nosec B108
 
 # The proxies whose X-Forwarded-Proto gunicorn believes. Behind a proxy in a container network,
 # set FORWARDED_ALLOW_IPS to its address (or "*" when nothing but the proxy can reach gunicorn).

@@ -50,7 +50,7 @@ def _allowed(jurors: list[int], nominations: list[int], conflicts: Conflicts) ->
 
 
 def _rng(seed) -> random.Random:
-    return random.Random(seed)  # noqa: S311 - fairness and reproducibility, not secrecy
+    return random.Random(seed)  # noqa: S311 - fairness and reproducibility, not secrecy  # nosec B311
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

@@ -276,9 +276,7 @@ ACCOUNT_RATE_LIMITS = {
     # The 6th failed login for one account within 5 minutes is refused, whatever the IP.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
-}  # The other actions (e-mail confirmation, password change, reauthentication) keep allauth's defaults.
+}  # The rest keep allauth's defaults, among them password reset: 20 a minute per IP, 5 a minute per address.
 # Sessions are listed per user (allauth.usersessions), so deactivation can end all of them; no
 # per-request activity tracking, which would write to the database on every request.
 USERSESSIONS_TRACK_ACTIVITY = False
