@@ -24,3 +24,5 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("awards.results.urls")),
 ]
+
+handler500 = "core.views.server_error"
