@@ -202,7 +202,8 @@ def test_edition_page_queries_do_not_grow_with_the_rubric(client, django_assert_
             CriterionLevelFactory(criterion=criterion, value=value)
     client.cookies["django_language"] = "en"
 
-    with django_assert_num_queries(3):
+    # The edition, its criteria, their levels, and whether its announcement is published.
+    with django_assert_num_queries(4):
         html = get_page(client, "en", year=2033)
 
     assert html.count('class="card mb-3 criterion"') == criteria

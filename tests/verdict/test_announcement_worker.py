@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from celery import Celery
 from django.db import connection
 from django.utils import timezone
 
@@ -29,9 +30,7 @@ def wait_until(predicate, timeout: float, message) -> None:
     raise AssertionError(message())
 
 
-def test_the_publication_task_delivered_twice_sends_each_email_once(
-    redis_server, start_process, celery_on_broker, tmp_path
-):
+def test_the_publication_task_delivered_twice_sends_each_email_once(redis_server, start_process, tmp_path):
     d = deliberation()
     finalists_set(actor=d.organiser, edition=d.edition, nomination_ids=[d.first.pk, d.second.pk])
     winner_approve(actor=d.organiser, edition=d.edition, winner_id=d.first.pk)
@@ -50,10 +49,12 @@ def test_the_publication_task_delivered_twice_sends_each_email_once(
         "worker",
     )
     worker.wait_for_output("ready.")
-    celery_on_broker(redis_server.url)
-
-    publish_due_announcements.delay()
-    publish_due_announcements.delay()
+    # A sender app of its own, so this process's eager app and its connection pools stay as they were.
+    sender = Celery("beat-stand-in", broker=redis_server.url, set_as_current=False)
+    sender.conf.task_serializer = "json"
+    for _ in range(2):
+        sender.send_task(publish_due_announcements.name)
+    sender.close()
 
     wait_until(
         lambda: (
