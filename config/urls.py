@@ -16,6 +16,7 @@ urlpatterns = [
     # Before Django's own switch: the same address, which also remembers the choice on the user.
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/privacy/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("nominations/", include("nominations.urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -24,4 +25,4 @@ def past_winners(request: HttpRequest) -> HttpResponse:
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "results/privacy.html")
+    return render(request, "results/privacy.html", {"retention_years": settings.PERSONAL_DATA_RETENTION_YEARS})

@@ -312,6 +312,8 @@ LOGGING = {
 }
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
+# Years after an edition's announcement that applicants' contact details are kept (accounts/services.py).
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
 ORGANISERS_GROUP = "organisers"
 # Only true behind a proxy that sets X-Forwarded-For itself (docker-compose, production).
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
@@ -320,6 +322,11 @@ TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 # The drain job leaves fresh rows to the on-commit enqueue and picks up what is older than this.
 OUTBOX_DRAIN_AFTER_SECONDS = env.int("OUTBOX_DRAIN_AFTER_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
+    # Applicants' contact data anonymised PERSONAL_DATA_RETENTION_YEARS after the edition's announcement.
+    "anonymise-expired-contact-data": {
+        "task": "accounts.tasks.anonymise_expired_contact_data",
+        "schedule": 24 * 60 * 60.0,
+    },
     "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
     # Jurors' deadline reminders; each is recorded once sent, so the interval only sets how late one can be.
     "send-scoring-reminders": {"task": "jury.tasks.send_scoring_reminders", "schedule": 15 * 60.0},
