@@ -1,29 +1,52 @@
 """Do the scores in the database say what the scorecard chain recorded? Reads only.
 
-Two checks, each streamed (memory does not grow with the number of events or scores):
+Two checks, on one ordered pass over the chain (memory does not grow with the number of events or
+scores):
 
 1. The chain itself, in order: numbers 1, 2, 3...; each event's prev_hash is the previous event's hash
    (GENESIS for the first); each hash is the SHA-256 of prev_hash and the payload (jury/chain.py); the
    payload's seq, kind, scorecard and edition match the row.
 2. The state: for every scorecard of the edition, the latest event says "submitted" with these scores
-   exactly when the database holds it submitted with these scores. Both sides are read ordered by
-   scorecard id and merged.
+   exactly when the database holds it submitted with these scores. The database side (the scores of
+   each scorecard as text) is joined to each scorecard's latest event in the same query; scorecards
+   with no event at all come from a second query.
 
-Each problem is a dict with a `code`, the ids it concerns and a `message` in words.
+Each problem is a dict with a `code`, the ids it concerns and a `message` in words. The chain's problems
+come first, in chain order, then the state's, by scorecard; at most MAX_PROBLEMS are listed.
+
+Speed: PostgreSQL hands the payload (jsonb) out as text in its own fixed layout. A payload of the
+shape the application writes (jury/services/scoring.py: integers, plain strings, integer scores under
+numeric keys) is put in canonical form by reordering that text (`_fast_canonical`), which gives the
+same bytes as `canonical_json(json.loads(text))` (PostgreSQL and Python escape strings alike, and an
+integer prints the same in both); anything else goes through json.loads and canonical_json.
 """
 
-# ruff: noqa: S608 -- the SQL below interpolates only model table names; values are parameters.
+# ruff: noqa: S608 -- the SQL below interpolates only model and temporary table names; values are parameters.
+import hashlib
+import heapq
 import json
+import re
+import uuid
 
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from awards.models import Edition
-from jury.chain import GENESIS, event_hash
+from jury.chain import GENESIS, canonical_json
 from jury.models import Scorecard, ScoreEvent
 
-from .tally import _fetch_stream, _scores_text_sql, _sorted_scores_text, _tables
+from .tally import STREAM_BATCH, _scores_text_sql, _sorted_scores_text, _tables
 
 MAX_PROBLEMS = 1000
+SUBMITTED = ScoreEvent.Kind.SUBMITTED
+
+_STRING = r'"[^"\\]*"'
+_INT = r"-?\d+"
+_JSONB_PAYLOAD = re.compile(
+    rf'\{{"v": ({_INT}), "at": ({_STRING}), "seq": ({_INT}), "kind": "([^"\\]*)", "juror": ({_STRING}), '
+    rf'"scores": \{{((?:"\d+": {_INT}(?:, "\d+": {_INT})*)?)\}}, "edition": ({_INT}), "scorecard": ({_INT}), '
+    rf'"nomination": ({_INT})\}}'
+)
 
 
 def _load(payload):
@@ -34,146 +57,277 @@ def _scores_text(scores: dict) -> str:
     return ",".join(f"{int(c)}:{int(v)}" for c, v in sorted((int(c), v) for c, v in (scores or {}).items()))
 
 
-class _Problems(list):
+class _Event:
+    """What the checks need of one payload: its canonical bytes and the fields compared."""
+
+    __slots__ = ("canonical", "edition", "is_dict", "kind", "payload", "scorecard", "scores_pairs", "seq")
+
+    def scores_text(self) -> str:
+        if self.scores_pairs is None:
+            return _scores_text(self.payload.get("scores"))
+        return ",".join(f"{c}:{v}" for c, v in sorted((int(c), int(v)) for c, v in self.scores_pairs))
+
+
+def _fast_canonical(text: str) -> _Event | None:
+    """The payload as PostgreSQL prints a jsonb of the application's shape, in canonical form; None for
+    any other text."""
+    match = _JSONB_PAYLOAD.fullmatch(text)
+    if match is None:
+        return None
+    v, at, seq, kind, juror, scores, edition, scorecard, nomination = match.groups()
+    pairs = [pair.split(": ") for pair in scores.split(", ")] if scores else []
+    # Keys are digit strings between quotes; canonical JSON sorts them as strings.
+    pairs.sort(key=lambda pair: pair[0])
+    if len({key for key, _value in pairs}) != len(pairs):
+        return None
+    event = _Event()
+    event.payload, event.is_dict = None, True
+    event.canonical = (
+        f'{{"at":{at},"edition":{edition},"juror":{juror},"kind":"{kind}","nomination":{nomination},'
+        f'"scorecard":{scorecard},"scores":{{{",".join(f"{key}:{value}" for key, value in pairs)}}},'
+        f'"seq":{seq},"v":{v}}}'
+    ).encode()
+    event.seq, event.kind, event.scorecard, event.edition = int(seq), kind, int(scorecard), int(edition)
+    event.scores_pairs = [(key[1:-1], value) for key, value in pairs]
+    return event
+
+
+def _slow_canonical(raw) -> _Event:
+    payload = _load(raw)
+    event = _Event()
+    event.canonical = canonical_json(payload)
+    event.scores_pairs = None
+    event.is_dict = isinstance(payload, dict)
+    event.payload = payload if event.is_dict else {}
+    get = event.payload.get
+    event.seq, event.kind, event.scorecard, event.edition = get("seq"), get("kind"), get("scorecard"), get("edition")
+    return event
+
+
+class _Problems:
+    """The chain's problems in chain order, and the smallest MAX_PROBLEMS of the state's by scorecard."""
+
     def __init__(self):
-        super().__init__()
-        self.more = 0
+        self.chain: list[dict] = []
+        self.chain_more = 0
+        self.state: list[tuple] = []  # a max-heap by scorecard (negated keys)
+        self.state_count = 0
+        self.counter = 0
 
     def add(self, code: str, message: str, **ids) -> None:
-        if len(self) < MAX_PROBLEMS:
-            self.append({"code": code, **ids, "message": message})
+        if len(self.chain) < MAX_PROBLEMS:
+            self.chain.append({"code": code, **ids, "message": message})
         else:
-            self.more += 1
+            self.chain_more += 1
+
+    def add_state(self, scorecard: int, code: str, message: str, **ids) -> None:
+        self.state_count += 1
+        self.counter += 1
+        item = (-scorecard, -self.counter, {"code": code, "scorecard": scorecard, **ids, "message": message})
+        if len(self.state) < MAX_PROBLEMS:
+            heapq.heappush(self.state, item)
+        elif item > self.state[0]:
+            heapq.heapreplace(self.state, item)
+
+    def listed(self) -> list[dict]:
+        state = [p for _s, _c, p in sorted(self.state, reverse=True)]
+        room = MAX_PROBLEMS - len(self.chain)
+        listed = self.chain + state[: max(room, 0)]
+        more = self.chain_more + self.state_count - (len(listed) - len(self.chain))
+        if more:
+            listed.append(
+                {
+                    "code": "more",
+                    "count": more,
+                    "message": _("%(count)s more problems are not listed.") % {"count": more},
+                }
+            )
+        return listed
 
 
-def chain_problems(edition: Edition, problems: _Problems) -> None:
-    expected_prev, expected_seq = GENESIS, 1
-    events = (
-        ScoreEvent.objects.filter(edition=edition)
-        .order_by("seq")
-        .values_list("seq", "kind", "scorecard_id", "payload", "prev_hash", "hash")
-    )
-    for seq, kind, scorecard_id, payload, prev_hash, stored_hash in events.iterator(chunk_size=2000):
-        payload = _load(payload)
-        if seq != expected_seq:
-            problems.add(
-                "chain_gap",
-                _("Chain event %(seq)s follows event %(prev)s: events are missing or reordered.")
-                % {"seq": seq, "prev": expected_seq - 1},
-                seq=seq,
-            )
-        if prev_hash != expected_prev:
-            problems.add(
-                "chain_link_broken",
-                _("Chain event %(seq)s does not point to the hash of the event before it.") % {"seq": seq},
-                seq=seq,
-            )
-        if event_hash(prev_hash, payload) != stored_hash:
-            problems.add(
-                "chain_hash_mismatch",
-                _("Chain event %(seq)s was changed after it was written: its hash does not match.") % {"seq": seq},
-                seq=seq,
-            )
-        if not isinstance(payload, dict) or (
-            payload.get("seq"),
-            payload.get("kind"),
-            payload.get("scorecard"),
-            payload.get("edition"),
-        ) != (seq, kind, scorecard_id, edition.pk):
-            problems.add(
-                "chain_event_mismatch",
-                _("Chain event %(seq)s says something else than its row (number, kind, scorecard or edition).")
-                % {"seq": seq},
-                seq=seq,
-            )
-        expected_prev, expected_seq = stored_hash, seq + 1
-
-
-def state_problems(edition: Edition, problems: _Problems) -> None:
+def _create_cards_table(cursor, edition: Edition, name: str, counted) -> tuple[str, list]:
+    """The edition's scorecards as SQL for a table of (id, status, scores "criterion:value,..."). With
+    `counted` (the running tally, whose table holds the submitted scorecards on competing nominations),
+    only the other scorecards are read from the scores here."""
     t = _tables()
-    database = _fetch_stream(
-        f"SELECT sc.id, sc.status, {_scores_text_sql()} FROM {t['scorecard']} sc "
-        f"JOIN {t['nomination']} nm ON nm.id = sc.nomination_id LEFT JOIN {t['score']} s ON s.scorecard_id = sc.id "
-        f"WHERE nm.edition_id = %s GROUP BY sc.id, sc.status ORDER BY sc.id",
-        [edition.pk],
+    where, params = "nm.edition_id = %s", [edition.pk]
+    if counted is not None:
+        from .tally import COMPETING
+
+        marks = ", ".join(["%s"] * len(COMPETING))
+        where += f" AND NOT (nm.status IN ({marks}) AND sc.status = %s)"
+        params += [*COMPETING, Scorecard.Status.SUBMITTED]
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {name} AS SELECT sc.id AS id, sc.status AS status, {_scores_text_sql()} AS scores "
+        f"FROM {t['scorecard']} sc JOIN {t['nomination']} nm ON nm.id = sc.nomination_id "
+        f"LEFT JOIN {t['score']} s ON s.scorecard_id = sc.id WHERE {where} GROUP BY sc.id, sc.status",
+        params,
     )
-    chain = _fetch_stream(
-        f"SELECT e.scorecard_id, e.seq, e.kind, e.payload FROM {t['event']} e "
-        f"WHERE e.edition_id = %s AND e.seq = (SELECT MAX(l.seq) FROM {t['event']} l "
-        f"WHERE l.edition_id = e.edition_id AND l.scorecard_id = e.scorecard_id) ORDER BY e.scorecard_id",
-        [edition.pk],
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {name}")
+    if counted is None:
+        return name, []
+    return (
+        f"(SELECT id, status, scores FROM {name} UNION ALL "
+        f"SELECT t.id, %s, {counted.scores_sql('t')} FROM {counted.table} t)",
+        [Scorecard.Status.SUBMITTED],
     )
-    db_row, chain_row = next(database, None), next(chain, None)
-    while db_row is not None or chain_row is not None:
-        if chain_row is None or (db_row is not None and db_row[0] < chain_row[0]):
-            scorecard_id, status, _scores = db_row
-            if status == Scorecard.Status.SUBMITTED:
-                problems.add(
-                    "submitted_without_event",
-                    _("Scorecard %(id)s is submitted in the database but the chain has no submission of it.")
-                    % {"id": scorecard_id},
-                    scorecard=scorecard_id,
-                )
-            db_row = next(database, None)
-            continue
-        if db_row is None or chain_row[0] < db_row[0]:
-            problems.add(
-                "event_without_scorecard",
-                _("The chain records scorecard %(id)s, which is not in the database.") % {"id": chain_row[0]},
-                scorecard=chain_row[0],
-            )
-            chain_row = next(chain, None)
-            continue
-        scorecard_id, status, scores = db_row
-        _id, seq, _kind, payload = chain_row
-        payload = _load(payload) or {}
-        chain_submitted = payload.get("kind") == ScoreEvent.Kind.SUBMITTED
-        if status == Scorecard.Status.SUBMITTED and not chain_submitted:
-            problems.add(
-                "submitted_without_event",
-                _("Scorecard %(id)s is submitted in the database but its latest chain event (%(seq)s) reopened it.")
-                % {"id": scorecard_id, "seq": seq},
-                scorecard=scorecard_id,
-                seq=seq,
-            )
-        elif status != Scorecard.Status.SUBMITTED and chain_submitted:
-            problems.add(
-                "submission_missing",
-                _("Scorecard %(id)s is a draft in the database but chain event %(seq)s submitted it.")
-                % {"id": scorecard_id, "seq": seq},
-                scorecard=scorecard_id,
-                seq=seq,
-            )
-        elif status == Scorecard.Status.SUBMITTED:
-            in_db = _sorted_scores_text(scores)
-            in_chain = _scores_text(payload.get("scores"))
-            if in_db != in_chain:
-                problems.add(
-                    "scores_differ",
-                    _(
-                        "The scores of scorecard %(id)s in the database (%(db)s) differ from those chain "
-                        "event %(seq)s recorded (%(chain)s)."
-                    )
-                    % {"id": scorecard_id, "db": in_db or "-", "chain": in_chain or "-", "seq": seq},
-                    scorecard=scorecard_id,
-                    seq=seq,
-                    database=in_db,
-                    chain=in_chain,
-                )
-        db_row, chain_row = next(database, None), next(chain, None)
 
 
-def integrity_problems(edition: Edition) -> list[dict]:
-    """Every difference between the database and the edition's chain; empty when they agree."""
-    problems = _Problems()
-    chain_problems(edition, problems)
-    state_problems(edition, problems)
-    if problems.more:
-        problems.append(
-            {
-                "code": "more",
-                "count": problems.more,
-                "message": _("%(count)s more problems are not listed.") % {"count": problems.more},
-            }
+def _check(edition: Edition, cards: str, cards_params: list, problems: _Problems) -> None:
+    """One pass over the chain in order; beside it, in the same order, the latest event of each
+    scorecard with the scorecard as the database holds it."""
+    t = _tables()
+    payload_sql = "payload::text" if connection.vendor == "postgresql" else "payload"
+    fast = connection.vendor == "postgresql"
+    chain = connection.chunked_cursor()
+    state = connection.chunked_cursor()
+    expected_prev, expected_seq = GENESIS, 1
+    sha256 = hashlib.sha256
+    try:
+        chain.execute(
+            f"SELECT seq, kind, scorecard_id, {payload_sql}, prev_hash, hash FROM {t['event']} "
+            "WHERE edition_id = %s ORDER BY seq",
+            [edition.pk],
         )
-    return list(problems)
+        state.execute(
+            f"SELECT l.last, c.id IS NOT NULL, c.status, c.scores FROM (SELECT scorecard_id, MAX(seq) AS last "
+            f"FROM {t['event']} WHERE edition_id = %s GROUP BY scorecard_id) l "
+            f"LEFT JOIN {cards} c ON c.id = l.scorecard_id ORDER BY l.last",
+            [edition.pk, *cards_params],
+        )
+        latest_rows: list = []
+        latest_at = 0
+        latest = None
+
+        def next_latest():
+            nonlocal latest_rows, latest_at
+            if latest_at == len(latest_rows):
+                latest_rows, latest_at = state.fetchmany(STREAM_BATCH), 0
+                if not latest_rows:
+                    return None
+            latest_at += 1
+            return latest_rows[latest_at - 1]
+
+        latest = next_latest()
+        while rows := chain.fetchmany(STREAM_BATCH):
+            for seq, kind, scorecard_id, raw, prev_hash, stored_hash in rows:
+                event = (fast and _fast_canonical(raw)) or _slow_canonical(raw)
+                if seq != expected_seq:
+                    problems.add(
+                        "chain_gap",
+                        _("Chain event %(seq)s follows event %(prev)s: events are missing or reordered.")
+                        % {"seq": seq, "prev": expected_seq - 1},
+                        seq=seq,
+                    )
+                if prev_hash != expected_prev:
+                    problems.add(
+                        "chain_link_broken",
+                        _("Chain event %(seq)s does not point to the hash of the event before it.") % {"seq": seq},
+                        seq=seq,
+                    )
+                if sha256(prev_hash.encode() + b"\n" + event.canonical).hexdigest() != stored_hash:
+                    problems.add(
+                        "chain_hash_mismatch",
+                        _("Chain event %(seq)s was changed after it was written: its hash does not match.")
+                        % {"seq": seq},
+                        seq=seq,
+                    )
+                if not event.is_dict or (event.seq, event.kind, event.scorecard, event.edition) != (
+                    seq,
+                    kind,
+                    scorecard_id,
+                    edition.pk,
+                ):
+                    problems.add(
+                        "chain_event_mismatch",
+                        _("Chain event %(seq)s says something else than its row (number, kind, scorecard or edition).")
+                        % {"seq": seq},
+                        seq=seq,
+                    )
+                expected_prev, expected_seq = stored_hash, seq + 1
+                if latest is not None and latest[0] == seq:
+                    _last, in_db, status, scores = latest
+                    _check_state(scorecard_id, seq, event, in_db, status, scores, problems)
+                    latest = next_latest()
+    finally:
+        chain.close()
+        state.close()
+
+
+def _check_state(scorecard_id, seq, event: _Event, in_db, status, scores, problems: _Problems) -> None:
+    if not in_db:
+        problems.add_state(
+            scorecard_id,
+            "event_without_scorecard",
+            _("The chain records scorecard %(id)s, which is not in the database.") % {"id": scorecard_id},
+        )
+        return
+    chain_submitted = event.kind == SUBMITTED
+    if status == Scorecard.Status.SUBMITTED and not chain_submitted:
+        problems.add_state(
+            scorecard_id,
+            "submitted_without_event",
+            _("Scorecard %(id)s is submitted in the database but its latest chain event (%(seq)s) reopened it.")
+            % {"id": scorecard_id, "seq": seq},
+            seq=seq,
+        )
+    elif status != Scorecard.Status.SUBMITTED and chain_submitted:
+        problems.add_state(
+            scorecard_id,
+            "submission_missing",
+            _("Scorecard %(id)s is a draft in the database but chain event %(seq)s submitted it.")
+            % {"id": scorecard_id, "seq": seq},
+            seq=seq,
+        )
+    elif status == Scorecard.Status.SUBMITTED:
+        in_db_text = _sorted_scores_text(scores)
+        in_chain = event.scores_text()
+        if in_db_text != in_chain:
+            problems.add_state(
+                scorecard_id,
+                "scores_differ",
+                _(
+                    "The scores of scorecard %(id)s in the database (%(db)s) differ from those chain "
+                    "event %(seq)s recorded (%(chain)s)."
+                )
+                % {"id": scorecard_id, "db": in_db_text or "-", "chain": in_chain or "-", "seq": seq},
+                seq=seq,
+                database=in_db_text,
+                chain=in_chain,
+            )
+
+
+def _without_events(edition: Edition, cards: str, cards_params: list, problems: _Problems) -> None:
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id FROM {cards} c WHERE c.status = %s AND NOT EXISTS (SELECT 1 FROM {t['event']} e "
+            f"WHERE e.edition_id = %s AND e.scorecard_id = c.id)",
+            [*cards_params, Scorecard.Status.SUBMITTED, edition.pk],
+        )
+        for (scorecard_id,) in cursor.fetchall():
+            problems.add_state(
+                scorecard_id,
+                "submitted_without_event",
+                _("Scorecard %(id)s is submitted in the database but the chain has no submission of it.")
+                % {"id": scorecard_id},
+            )
+
+
+def integrity_problems(edition: Edition, counted=None) -> list[dict]:
+    """Every difference between the database and the edition's chain; empty when they agree. `counted`:
+    the running tally, when it asks (its scorecard table is used instead of reading those scores again)."""
+    problems = _Problems()
+    name = f"integrity_{uuid.uuid4().hex[:12]}"
+    with transaction.atomic(), connection.cursor() as cursor:  # server-side cursors stream inside one
+        done = False
+        try:
+            cards, params = _create_cards_table(cursor, edition, name, counted)
+            _check(edition, cards, params, problems)
+            _without_events(edition, cards, params, problems)
+            done = True
+        finally:
+            if done or connection.vendor != "postgresql":  # after an error, the rollback drops it
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    return problems.listed()

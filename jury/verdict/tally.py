@@ -84,7 +84,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import connection
+from django.db import connection, transaction
 
 from awards.models import Criterion, Edition, TallyMethod, TieBreak
 from jury.chain import GENESIS, canonical_json
@@ -97,7 +97,9 @@ COMPETING = (Nomination.Status.ELIGIBLE, Nomination.Status.FINALIST, Nomination.
 NORMALISE_MIN_SCORECARDS = 3
 Z_SCALE_EXP = 60  # z-scores truncated to 10**(Z_SCALE_EXP/2) = 10**30
 BUCKETS = 10
-STREAM_BATCH = 2000
+STREAM_BATCH = 10000
+TALLY_WORK_MEM = "64MB"  # per session, while the tally runs (PostgreSQL)
+Z_LIMB = 10**12  # z-scores go to the database as three integer limbs (SQLite has 64-bit integers only)
 
 # A setting read between the phases of the tally, only so that a test can kill the worker half-way.
 TEST_PAUSE_SETTING = "VERDICT_TALLY_TEST_PAUSE_SECONDS"
@@ -113,6 +115,27 @@ def fixed(value: Fraction, places: int = 6) -> str:
     sign = "-" if scaled < 0 else ""
     digits = str(abs(scaled)).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def fixed_ratio(numerator: int, denominator: int, places: int = 6) -> str:
+    """numerator / denominator (denominator > 0) as `fixed` writes it, with integers only."""
+    whole, rest = divmod(numerator * 10**places, denominator)
+    twice = 2 * rest
+    if twice > denominator or (twice == denominator and whole % 2):
+        whole += 1
+    sign = "-" if whole < 0 else ""
+    digits = str(abs(whole)).rjust(places + 1, "0")
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def fixed_sqrt_ratio(numerator: int, denominator: int, places: int = 6) -> str:
+    """sqrt(numerator / denominator) as `fixed_sqrt` writes it, with integers only."""
+    scaled = numerator * 10 ** (2 * places)
+    floor = math.isqrt(scaled // denominator)
+    if (2 * floor + 1) ** 2 * denominator <= 4 * scaled:
+        floor += 1
+    digits = str(floor).rjust(places + 1, "0")
+    return f"{digits[:-places]}.{digits[-places:]}"
 
 
 def fixed_sqrt(value: Fraction, places: int = 6) -> str:
@@ -209,10 +232,19 @@ def _sorted_scores_text(text: str | None) -> str:
     return ",".join(f"{c}:{v}" for c, v in pairs)
 
 
-def _big_square_sum(column: str) -> str:
+def _square_sum_sql(column: str) -> str:
+    """SQL for the exact sum of squares of an integer column, as 3 comma-separated aggregates that
+    `_square_sum` puts together (SQLite's integers are 64-bit: the column is split at 2**20)."""
     if connection.vendor == "postgresql":
-        return f"SUM(CAST({column} AS NUMERIC) * {column})"
-    return f"SUM({column} * {column})"
+        return f"SUM(CAST({column} AS NUMERIC) * {column}), 0, 0"
+    hi, lo = f"({column} >> 20)", f"({column} & 1048575)"
+    return f"SUM({hi} * {hi}), SUM({hi} * {lo}), SUM({lo} * {lo})"
+
+
+def _square_sum(a, b, c) -> int:
+    if connection.vendor == "postgresql":
+        return int(a)
+    return (int(a or 0) << 40) + (int(b or 0) << 21) + int(c or 0)
 
 
 def _fetch_stream(sql: str, params: list):
@@ -275,6 +307,23 @@ class _InputWriter:
         self.hasher = hashlib.sha256(self.prefix.encode() + b"[")
         self.first = True
         self.kept: list | None = [] if keep else None
+
+    def add_rows(self, rows, codes_json: dict[int, str], codes: dict[int, str]) -> None:
+        """A batch of (scorecard, nomination, juror id, "criterion:value,...") rows, in order. The scores
+        text holds digits, signs, colons and commas only, so its JSON is itself between quotes."""
+        pieces = []
+        for sc_id, nom, juror_id, scores in rows:
+            code = codes_json.get(juror_id)
+            if code is None:
+                code = codes_json[juror_id] = json.dumps(code_for(codes, juror_id), ensure_ascii=False)
+            pieces.append(f'[{sc_id},{nom},{code},"{scores or ""}"]')
+        if not pieces:
+            return
+        joined = ",".join(pieces)
+        self.hasher.update((joined if self.first else "," + joined).encode())
+        self.first = False
+        if self.kept is not None:
+            self.kept.extend([sc_id, nom, code_for(codes, j), scores or ""] for sc_id, nom, j, scores in rows)
 
     def add(self, scorecard: int, nomination: int, juror: str, scores: str) -> None:
         item = [scorecard, nomination, juror, scores]
@@ -377,9 +426,11 @@ class TallyOutput:
     chain_head: str
     chain_length: int
     input_document: dict | None = None  # only when asked for (the bundle)
+    problems: list[dict] | None = None  # the integrity check, when asked for
+    existing: object = None  # what `stop_if` returned for this input's digest, if anything
 
 
-@dataclass
+@dataclass(slots=True)
 class _Nom:
     startup: str
     count: int = 0
@@ -399,8 +450,11 @@ def compute_tally(edition: Edition) -> dict:
     return run_tally(edition).result
 
 
-def run_tally(edition: Edition, *, keep_input: bool = False) -> TallyOutput:
-    return _Tally(edition, keep_input=keep_input).run()
+def run_tally(edition: Edition, *, keep_input: bool = False, integrity: bool = False, stop_if=None) -> TallyOutput:
+    """The tally. With `integrity`, the chain check too (on the same pass over the scores). `stop_if` is
+    called with the input digest as soon as it is known; if it returns something, the tally stops there
+    and the output carries it as `existing` (the stored run of the same input)."""
+    return _Tally(edition, keep_input=keep_input).run(integrity=integrity, stop_if=stop_if)
 
 
 def tally_input_document(edition: Edition) -> tuple[dict, str]:
@@ -414,79 +468,148 @@ def tally_input_digest(edition: Edition) -> str:
     return _Tally(edition).run(digest_only=True).input_digest
 
 
+def _insert_rows(cursor, table: str, rows: list[tuple], width: int) -> None:
+    """Many rows into a temporary table, several hundred to a statement."""
+    marks = "(" + ", ".join(["%s"] * width) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        cursor.execute(
+            f"INSERT INTO {table} VALUES {', '.join([marks] * len(chunk))}", [v for row in chunk for v in row]
+        )
+
+
 class _Tally:
     def __init__(self, edition: Edition, keep_input: bool = False):
         self.edition = edition
         self.keep_input = keep_input
         self.rubric = Rubric.of(edition)
         self.table = f"tally_sc_{uuid.uuid4().hex[:12]}"
+        self.temporary = [self.table]
         self.t = _tables()
 
-    # -- the scorecard table
+    # -- the scorecard table: one row per counted scorecard, with N, the scores as text and one column
+    #    per criterion (c0, c1, ... in rubric order); the only pass over the scores.
+
+    def _criterion_columns(self) -> list[str]:
+        return [f"c{i}" for i in range(len(self.rubric.criteria))]
 
     def _create_scorecard_table(self, cursor) -> None:
         value_sql, params = self.rubric.value_sql()
         t = self.t
         status_marks = ", ".join(["%s"] * len(COMPETING))
+        ids = [r["id"] for r in self.rubric.criteria]
+        pivot = "".join(f", MAX(CASE WHEN s.criterion_id = %s THEN s.value END) AS c{i}" for i in range(len(ids)))
+        n_sql = f"COALESCE(SUM({value_sql}), 0)"
+        if connection.vendor == "postgresql":
+            # The scores' text is put together from the criterion columns when read (`scores_sql`), which
+            # spares an ordered string_agg per scorecard; `others` counts scores on criteria outside the
+            # rubric (only a change made in the database can put them there), read from the scores.
+            n_sql = f"CAST({n_sql} AS BIGINT)"
+            marks = ", ".join(["%s"] * len(ids)) or "NULL"
+            scores_sql = f"SUM(CASE WHEN s.criterion_id IS NULL OR s.criterion_id IN ({marks}) THEN 0 ELSE 1 END)"
+            scores_name, scores_params = "others", ids
+        else:
+            scores_sql, scores_name, scores_params = _scores_text_sql(), "scores", []
         cursor.execute(
             f"CREATE TEMPORARY TABLE {self.table} AS "
             f"SELECT sc.id AS id, sc.nomination_id AS nomination, sc.juror_id AS juror_id, "
-            f"COALESCE(SUM({value_sql}), 0) AS n, {_scores_text_sql()} AS scores "
+            f"{n_sql} AS n, {scores_sql} AS {scores_name}{pivot} "
             f"FROM {t['scorecard']} sc JOIN {t['nomination']} nm ON nm.id = sc.nomination_id "
             f"LEFT JOIN {t['score']} s ON s.scorecard_id = sc.id "
             f"WHERE nm.edition_id = %s AND nm.status IN ({status_marks}) AND sc.status = %s "
             f"GROUP BY sc.id, sc.nomination_id, sc.juror_id",
-            [*params, self.edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
+            [*params, *scores_params, *ids, self.edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
         )
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {self.table}")  # temporary tables get no statistics otherwise
+            # Temporary tables get no statistics otherwise (and the planner then nests loops over them).
+            cursor.execute(f"ANALYZE {self.table} (id, nomination, juror_id, n)")
 
-    def run(self, digest_only: bool = False) -> TallyOutput:
+    def scores_sql(self, alias: str) -> str:
+        """SQL for the "criterion:value,..." text of a row of the scorecard table (criterion id order)."""
+        if connection.vendor != "postgresql":
+            return f"{alias}.scores"
+        by_id = sorted((r["id"], i) for i, r in enumerate(self.rubric.criteria))
+        pieces = ", ".join(f"'{cid}:' || {alias}.c{i}" for cid, i in by_id)
+        from_columns = f"concat_ws(',', {pieces})" if pieces else "''"
+        return (
+            f"CASE WHEN {alias}.others = 0 THEN {from_columns} ELSE (SELECT {_scores_text_sql()} FROM "
+            f"{self.t['score']} s WHERE s.scorecard_id = {alias}.id) END"
+        )
+
+    def run(self, digest_only: bool = False, integrity: bool = False, stop_if=None) -> TallyOutput:
         head, length = chain_head(self.edition)
         codes = juror_codes(self.edition)
         head_doc = input_head(self.edition, self.rubric, head, length)
         startups = dict(head_doc["nominations"])
         writer = _InputWriter(head_doc, keep=self.keep_input)
-        with connection.cursor() as cursor:
-            self._create_scorecard_table(cursor)
+        # One transaction: the server-side cursors then stream (outside one, PostgreSQL would hold
+        # their whole result), work_mem applies to it alone, and a failure drops the temporary tables.
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [TALLY_WORK_MEM])
+            done = False
             try:
+                self._create_scorecard_table(cursor)
                 _pause_for_tests("scorecards")
+                self._write_input(writer, codes)
+                digest = writer.digest()
+                document = {**head_doc, "scorecards": writer.kept} if self.keep_input else None
                 if digest_only:
-                    for sc_id, nom, juror_id, _n, scores in _fetch_stream(
-                        f"SELECT id, nomination, juror_id, n, scores FROM {self.table} ORDER BY nomination, id",
-                        [],
-                    ):
-                        writer.add(sc_id, nom, code_for(codes, juror_id), _sorted_scores_text(scores))
-                    document = {**head_doc, "scorecards": writer.kept} if self.keep_input else None
-                    return TallyOutput({}, writer.digest(), head, length, document)
-                result = self._compute(cursor, writer, codes, startups)
+                    done = True
+                    return TallyOutput({}, digest, head, length, document)
+                if stop_if is not None and (found := stop_if(digest)) is not None:
+                    done = True
+                    return TallyOutput({}, digest, head, length, document, existing=found)
+                result = self._compute(cursor, codes, startups)
+                problems = None
+                if integrity:
+                    from .integrity import integrity_problems
+
+                    problems = integrity_problems(self.edition, counted=self)
+                done = True
             finally:
-                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+                if done or connection.vendor != "postgresql":  # after an error, the rollback drops them
+                    for table in self.temporary:
+                        cursor.execute(f"DROP TABLE IF EXISTS {table}")
         result["chain"] = {"head": head, "length": length}
-        document = None
-        if self.keep_input:
-            document = {**head_doc, "scorecards": writer.kept}
-        return TallyOutput(result, self._digest, head, length, document)
+        return TallyOutput(result, digest, head, length, document, problems=problems)
+
+    def _write_input(self, writer: _InputWriter, codes: dict[int, str]) -> None:
+        codes_json: dict[int, str] = {}
+        cursor = connection.chunked_cursor()
+        try:
+            cursor.execute(
+                f"SELECT t.id, t.nomination, t.juror_id, {self.scores_sql('t')} FROM {self.table} t "
+                "ORDER BY t.nomination, t.id"
+            )
+            while rows := cursor.fetchmany(STREAM_BATCH):
+                if connection.vendor != "postgresql":
+                    rows = [(a, b, c, _sorted_scores_text(s)) for a, b, c, s in rows]
+                writer.add_rows(rows, codes_json, codes)
+        finally:
+            cursor.close()
 
     # -- the report
 
-    def _compute(self, cursor, writer: _InputWriter, codes: dict[int, str], startups: dict[int, str]) -> dict:
+    def _compute(self, cursor, codes: dict[int, str], startups: dict[int, str]) -> dict:
         edition = self.edition
         rubric = self.rubric
         d = rubric.denominator
         quorum = edition.quorum
+        method = edition.tally_method
+        table = self.table
+        columns = self._criterion_columns()
 
         # Per juror: count, sum and sum of squares of N, for the normalisation.
-        cursor.execute(
-            f"SELECT juror_id, COUNT(*), SUM(n), {_big_square_sum('n')} FROM {self.table} GROUP BY juror_id",
-            [],
-        )
+        cursor.execute(f"SELECT juror_id, COUNT(*), SUM(n), {_square_sum_sql('n')} FROM {table} GROUP BY juror_id")
         jurors: dict[int, dict] = {}
-        for juror_id, n, s, q in cursor.fetchall():
-            n, s, q = int(n), int(s), int(q)
+        for juror_id, n, s, qa, qb, qc in cursor.fetchall():
+            n, s, q = int(n), int(s), _square_sum(qa, qb, qc)
             jurors[juror_id] = {"code": code_for(codes, juror_id), "n": n, "s": s, "t": n * q - s * s}
         order = sorted(jurors, key=lambda j: jurors[j]["code"])
         index = {j: i for i, j in enumerate(order)}
+        for j, i in index.items():
+            jurors[j]["index"] = i
         not_normalised = []
         for j in order:
             info = jurors[j]
@@ -496,71 +619,103 @@ class _Tally:
             elif info["t"] == 0:
                 not_normalised.append({"juror": info["code"], "reason": "no_spread", "scorecards": info["n"]})
 
-        # Per nomination and criterion: sums and counts of the values.
-        noms: dict[int, _Nom] = {}
+        # Per nomination: count, sum, squares, min, max of N; sum and count of each criterion.
+        criteria_sql = "".join(f", SUM({c}), COUNT({c})" for c in columns)
         cursor.execute(
-            f"SELECT sc.nomination, s.criterion_id, SUM(s.value), COUNT(*) FROM {self.table} sc "
-            f"JOIN {self.t['score']} s ON s.scorecard_id = sc.id GROUP BY sc.nomination, s.criterion_id",
-            [],
+            f"SELECT nomination, COUNT(*), SUM(n), {_square_sum_sql('n')}, MIN(n), MAX(n){criteria_sql} "
+            f"FROM {table} GROUP BY nomination"
         )
-        criterion_ids = {r["id"] for r in rubric.criteria}
-        for nom, cid, total, count in cursor.fetchall():
-            if cid in criterion_ids:
-                noms.setdefault(nom, _Nom(startups.get(nom, ""))).criteria[cid] = (int(total), int(count))
+        noms: dict[int, _Nom] = {}
+        for nom, k, total, qa, qb, qc, low, high, *per_criterion in cursor.fetchall():
+            entry = noms[nom] = _Nom(startups.get(nom, ""), int(k), int(total), _square_sum(qa, qb, qc))
+            entry.low, entry.high = int(low), int(high)
+            for i, r in enumerate(rubric.criteria):
+                if per_criterion[2 * i + 1]:
+                    entry.criteria[r["id"]] = (int(per_criterion[2 * i]), int(per_criterion[2 * i + 1]))
         _pause_for_tests("criteria")
 
-        # The stream: scorecards nomination by nomination.
+        # Medians: the middle row (odd count) or the two middle rows (even count) of each nomination.
+        cursor.execute(
+            f"SELECT nomination, SUM(n) FROM (SELECT nomination, n, ROW_NUMBER() OVER (PARTITION BY nomination "
+            f"ORDER BY n) AS rn, COUNT(*) OVER (PARTITION BY nomination) AS k FROM {table}) m "
+            "WHERE rn = (k + 1) / 2 OR rn = (k + 2) / 2 GROUP BY nomination"
+        )
+        for nom, middle in cursor.fetchall():
+            entry = noms[nom]
+            entry.median2 = int(middle) * (2 if entry.count % 2 else 1)
+
+        # Distributions: buckets of 10 points, floor(10 * N / D).
+        cursor.execute(
+            f"SELECT nomination, CASE WHEN n >= 0 THEN (n * {BUCKETS}) / %s ELSE -((%s - 1 - n * {BUCKETS}) / %s) END "
+            f"AS bucket, COUNT(*) FROM {table} GROUP BY nomination, bucket",
+            [d, d, d],
+        )
+        for nom, bucket, count in cursor.fetchall():
+            noms[nom].buckets[min(BUCKETS - 1, int(bucket))] += int(count)
+
+        # z-scores: one per distinct (juror, N), summed per nomination in the database.
+        zmap: dict[tuple[int, int], int] = {}
+        if any(info["t"] for info in jurors.values()):
+            cursor.execute(f"SELECT DISTINCT juror_id, n FROM {table}")
+            rows = []
+            for j, n in cursor.fetchall():
+                info = jurors[j]
+                if info["t"]:
+                    n = int(n)
+                    z = z_truncated(info["n"] * n - info["s"], info["t"])
+                    if z:
+                        zmap[(j, n)] = z
+                        rows.append((j, n, z // (Z_LIMB * Z_LIMB), (z // Z_LIMB) % Z_LIMB, z % Z_LIMB))
+            if rows:
+                zt = f"{table}_z"
+                self.temporary.append(zt)
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {zt} (juror_id bigint, n bigint, z1 bigint, z2 bigint, z3 bigint)"
+                )
+                _insert_rows(cursor, zt, rows, 5)
+                cursor.execute(
+                    f"SELECT t.nomination, SUM(z.z1), SUM(z.z2), SUM(z.z3) FROM {table} t JOIN {zt} z "
+                    "ON z.juror_id = t.juror_id AND z.n = t.n GROUP BY t.nomination"
+                )
+                for nom, z1, z2, z3 in cursor.fetchall():
+                    noms[nom].z = (int(z1) * Z_LIMB + int(z2)) * Z_LIMB + int(z3)
+
+        # Leniency: per juror and nomination size k, the sum of (k * N - the nomination's sum).
+        cursor.execute(
+            f"SELECT t.juror_id, a.k, SUM(a.k * t.n - a.total), COUNT(*) FROM {table} t JOIN "
+            f"(SELECT nomination, COUNT(*) AS k, SUM(n) AS total FROM {table} GROUP BY nomination) a "
+            "ON a.nomination = t.nomination WHERE a.k >= 2 GROUP BY t.juror_id, a.k"
+        )
         lenient: dict[int, dict[int, int]] = {j: {} for j in jurors}  # juror -> {k-1: sum(k*N - S)}
         lenient_counts: dict[int, int] = {}
-        scored_left_out: dict[int, tuple] = {}  # juror -> best (num, den, nomination) among those they scored
-        method = edition.tally_method
+        for j, k, s, count in cursor.fetchall():
+            lenient[j][int(k) - 1] = int(s)
+            lenient_counts[j] = lenient_counts.get(j, 0) + int(count)
 
-        def close(nom_id: int, rows: list[tuple[int, int]]) -> None:
-            entry = noms.setdefault(nom_id, _Nom(startups.get(nom_id, "")))
-            values = sorted(n for _j, n in rows)
-            k = len(values)
-            entry.count, entry.total = k, sum(values)
-            entry.squares = sum(v * v for v in values)
-            entry.low, entry.high = values[0], values[-1]
-            entry.median2 = values[k // 2] * 2 if k % 2 else values[k // 2 - 1] + values[k // 2]
-            zs = {}
-            for j, n in rows:
-                info = jurors[j]
-                z = z_truncated(info["n"] * n - info["s"], info["t"]) if info["t"] else 0
-                zs[j] = z
-                entry.z += z
-                entry.jurors |= 1 << index[j]
-                entry.buckets[min(BUCKETS - 1, n * BUCKETS // d)] += 1
-                if k >= 2:
-                    bucket = lenient[j]
-                    bucket[k - 1] = bucket.get(k - 1, 0) + k * n - entry.total
-                    lenient_counts[j] = lenient_counts.get(j, 0) + 1
-            # Leave one out: this nomination's mean without each of its jurors.
-            if k - 1 >= quorum and k > 1:
-                for j, n in rows:
-                    num = (entry.total - n) if method == TallyMethod.RAW else (entry.z - zs[j])
-                    best = scored_left_out.get(j)
-                    if (
-                        best is None
-                        or num * best[1] > best[0] * (k - 1)
-                        or (num * best[1] == best[0] * (k - 1) and nom_id < best[2])
-                    ):
-                        scored_left_out[j] = (num, k - 1, nom_id)
-
-        current, rows = None, []
-        for sc_id, nom, juror_id, n, scores in _fetch_stream(
-            f"SELECT id, nomination, juror_id, n, scores FROM {self.table} ORDER BY nomination, id",
-            [],
-        ):
-            writer.add(sc_id, nom, code_for(codes, juror_id), _sorted_scores_text(scores))
-            if nom != current:
-                if rows:
-                    close(current, rows)
-                current, rows = nom, []
-            rows.append((juror_id, int(n)))
-        if rows:
-            close(current, rows)
-        self._digest = writer.digest()
+        # One pass over (nomination, juror, N): who scored what (bitmasks), and each juror's best
+        # nomination among those they scored, with their own scorecard left out.
+        scored_left_out: dict[int, tuple] = {}  # juror -> best (num, den, nomination)
+        raw = method == TallyMethod.RAW
+        bits = {j: 1 << i for j, i in index.items()}
+        stream = connection.chunked_cursor()
+        try:
+            stream.execute(f"SELECT nomination, juror_id, n FROM {table}")
+            while rows := stream.fetchmany(STREAM_BATCH):
+                for nom_id, j, n in rows:
+                    entry = noms[nom_id]
+                    entry.jurors |= bits[j]
+                    k = entry.count
+                    if k - 1 >= quorum and k > 1:
+                        num = (entry.total - n) if raw else (entry.z - zmap.get((j, n), 0))
+                        best = scored_left_out.get(j)
+                        if (
+                            best is None
+                            or num * best[1] > best[0] * (k - 1)
+                            or (num * best[1] == best[0] * (k - 1) and nom_id < best[2])
+                        ):
+                            scored_left_out[j] = (num, k - 1, nom_id)
+        finally:
+            stream.close()
         _pause_for_tests("stream")
 
         # Entries and the ranking.
@@ -568,25 +723,28 @@ class _Tally:
         raw_primary: dict[int, Fraction] = {}
         norm_primary: dict[int, Fraction] = {}
         top = rubric.top_criterion
+        z_unit = 10 ** (Z_SCALE_EXP // 2)
         for nom_id, e in noms.items():
             if e.count == 0:
                 continue
             k = e.count
-            var = Fraction(k * e.squares - e.total * e.total, k * (k - 1)) if k > 1 else None
             top_sum, top_count = e.criteria.get(top, (0, 0)) if top else (0, 0)
+            stdev = None
+            if k > 1:
+                stdev = fixed_sqrt_ratio((k * e.squares - e.total * e.total) * 10000, k * (k - 1) * d * d)
             entries[nom_id] = {
                 "nomination": nom_id,
                 "startup": e.startup,
                 "count": k,
                 "raw": {
-                    "mean": fixed(Fraction(100 * e.total, k * d)),
-                    "median": fixed(Fraction(100 * e.median2, 2 * d)),
-                    "stdev": fixed_sqrt(var * 10000 / (d * d)) if var is not None else None,
-                    "min": fixed(Fraction(100 * e.low, d)),
-                    "max": fixed(Fraction(100 * e.high, d)),
+                    "mean": fixed_ratio(100 * e.total, k * d),
+                    "median": fixed_ratio(100 * e.median2, 2 * d),
+                    "stdev": stdev,
+                    "min": fixed_ratio(100 * e.low, d),
+                    "max": fixed_ratio(100 * e.high, d),
                 },
-                "normalised": {"mean": fixed(Fraction(e.z, k * 10 ** (Z_SCALE_EXP // 2)))},
-                "criteria": {str(cid): fixed(Fraction(s, c)) for cid, (s, c) in sorted(e.criteria.items()) if c},
+                "normalised": {"mean": fixed_ratio(e.z, k * z_unit)},
+                "criteria": {str(cid): fixed_ratio(s, c) for cid, (s, c) in sorted(e.criteria.items()) if c},
                 "tie": None,
                 "_median": Fraction(e.median2, 2),
                 "_top": Fraction(top_sum, top_count) if top_count else Fraction(-1),
@@ -625,7 +783,7 @@ class _Tally:
             "distributions": {str(n): noms[n].buckets for n in sorted(entries)},
         }
         _pause_for_tests("ranking")
-        result["agreement"] = self._agreement(cursor, ranked_ids, jurors)
+        result["agreement"] = self._agreement(cursor, ranked_ids, jurors, noms)
         result["leniency"] = self._leniency(jurors, order, lenient, lenient_counts)
         result["stability"] = self._stability(
             main, primaries[method], entries, ranked_ids, jurors, order, index, noms, scored_left_out
@@ -635,19 +793,16 @@ class _Tally:
 
     # -- agreement
 
-    def _agreement(self, cursor, ranked_ids: set[int], jurors: dict[int, dict]) -> dict:
+    def _agreement(self, cursor, ranked_ids: set[int], jurors: dict[int, dict], noms: dict) -> dict:
         n = len(ranked_ids)
         out = {"kendall_w": None, "per_criterion": {str(r["id"]): None for r in self.rubric.criteria}}
-        base = (
-            f"WITH ranked AS (SELECT nomination FROM {self.table} GROUP BY nomination HAVING COUNT(*) >= %s), "
-            f"cj AS (SELECT t.juror_id FROM {self.table} t JOIN ranked r ON r.nomination = t.nomination "
-            f"GROUP BY t.juror_id HAVING COUNT(*) = %s), "
-            f"v AS (SELECT t.id, t.nomination, t.juror_id, t.n FROM {self.table} t "
-            f"JOIN ranked r ON r.nomination = t.nomination JOIN cj ON cj.juror_id = t.juror_id) "
-        )
-        params = [self.edition.quorum, n]
-        cursor.execute(base + "SELECT COUNT(*) FROM cj", params)
-        m = int(cursor.fetchone()[0])
+        columns = self._criterion_columns()
+        # The jurors who scored every ranked nomination.
+        common = -1
+        for nom_id in ranked_ids:
+            common &= noms[nom_id].jurors
+        complete = [j for j, info in jurors.items() if common >> info["index"] & 1]
+        m = len(complete)
         left_out = len(jurors) - m
         out["jurors"], out["nominations"] = m, n
         if m < 2 or n < 2:
@@ -656,55 +811,78 @@ class _Tally:
         out["note"] = "complete_jurors_only" if left_out else "all_jurors"
         out["jurors_left_out"] = left_out
 
+        # v: the scorecards of the complete jurors on the ranked nominations (the whole table when
+        # every juror is complete and every nomination ranked).
+        v = self.table
+        if m != len(jurors) or n != len(noms):
+            v = f"{self.table}_v"
+            self.temporary.append(v)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {v} AS SELECT * FROM {self.table} WHERE 1 = 0",
+            )
+            ids = sorted(ranked_ids)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                juror_marks = ", ".join(["%s"] * m)
+                cursor.execute(
+                    f"INSERT INTO {v} SELECT * FROM {self.table} WHERE nomination IN ({', '.join(['%s'] * len(chunk))}) "
+                    f"AND juror_id IN ({juror_marks})",
+                    [*chunk, *complete],
+                )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {v} (nomination, juror_id, n)")
+
         # Overall: ranks of N per juror (average ranks for ties, doubled to stay integers).
         cursor.execute(
-            base + ", rk AS (SELECT nomination, RANK() OVER (PARTITION BY juror_id ORDER BY n) AS rnk, "
-            "COUNT(*) OVER (PARTITION BY juror_id, n) AS ties FROM v) "
-            "SELECT nomination, SUM(2 * rnk + ties - 1) FROM rk GROUP BY nomination",
-            params,
+            f"SELECT nomination, SUM(2 * rnk + ties - 1) FROM (SELECT nomination, "
+            f"RANK() OVER (PARTITION BY juror_id ORDER BY n) AS rnk, "
+            f"COUNT(*) OVER (PARTITION BY juror_id, n) AS ties FROM {v}) rk GROUP BY nomination"
         )
         sums2 = [int(r[1]) for r in cursor.fetchall()]
-        cursor.execute(base + "SELECT COUNT(*) FROM v GROUP BY juror_id, n", params)
+        cursor.execute(f"SELECT COUNT(*) FROM {v} GROUP BY juror_id, n")
         ties = sum(int(t) ** 3 - int(t) for (t,) in cursor.fetchall())
         out["kendall_w"] = _kendall(sums2, m, n, ties)
+        if not columns:
+            return out
 
         # Per criterion: midranks from the counts per (juror, criterion, value), joined back.
         cursor.execute(
-            base + f"SELECT v.juror_id, s.criterion_id, s.value, COUNT(*) FROM v "
-            f"JOIN {self.t['score']} s ON s.scorecard_id = v.id GROUP BY v.juror_id, s.criterion_id, s.value",
-            params,
+            " UNION ALL ".join(
+                f"SELECT juror_id, {i}, {c}, COUNT(*) FROM {v} WHERE {c} IS NOT NULL GROUP BY juror_id, {c}"
+                for i, c in enumerate(columns)
+            )
         )
         counts: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for j, c, value, count in cursor.fetchall():
-            counts.setdefault((j, c), []).append((int(value), int(count)))
+        for j, i, value, count in cursor.fetchall():
+            counts.setdefault((j, int(i)), []).append((int(value), int(count)))
         midranks, ties_c = [], {}
-        for (j, c), pairs in counts.items():
+        for (j, i), pairs in counts.items():
             below = 0
             for value, count in sorted(pairs):
-                midranks.append((j, c, value, 2 * below + count + 1))
-                ties_c[c] = ties_c.get(c, 0) + count**3 - count
+                midranks.append((j, i, value, 2 * below + count + 1))
+                ties_c[i] = ties_c.get(i, 0) + count**3 - count
                 below += count
         mr = f"{self.table}_mr"
-        cursor.execute(f"CREATE TEMPORARY TABLE {mr} (juror_id bigint, criterion bigint, value integer, mr2 bigint)")
-        try:
-            cursor.executemany(f"INSERT INTO {mr} VALUES (%s, %s, %s, %s)", midranks)
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {mr}")
-            cursor.execute(
-                base + f"SELECT s.criterion_id, SUM(m.mr2) FROM v JOIN {self.t['score']} s ON s.scorecard_id = v.id "
-                f"JOIN {mr} m ON m.juror_id = v.juror_id AND m.criterion = s.criterion_id AND m.value = s.value "
-                "GROUP BY s.criterion_id, v.nomination",
-                params,
-            )
-            per: dict[int, list[int]] = {}
-            for c, s2 in cursor.fetchall():
-                per.setdefault(c, []).append(int(s2))
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {mr}")
-        for r in self.rubric.criteria:
-            sums = per.get(r["id"], [])
+        self.temporary.append(mr)
+        cursor.execute(f"CREATE TEMPORARY TABLE {mr} (juror_id bigint, criterion integer, value integer, mr2 bigint)")
+        _insert_rows(cursor, mr, midranks, 4)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {mr}")
+        joins = "".join(
+            f" LEFT JOIN {mr} m{i} ON m{i}.juror_id = v.juror_id AND m{i}.criterion = {i} AND m{i}.value = v.{c}"
+            for i, c in enumerate(columns)
+        )
+        sums_sql = ", ".join(f"SUM(m{i}.mr2)" for i in range(len(columns)))
+        cursor.execute(f"SELECT v.nomination, {sums_sql} FROM {v} v{joins} GROUP BY v.nomination")
+        per: dict[int, list[int]] = {}
+        for _nom, *sums in cursor.fetchall():
+            for i, s2 in enumerate(sums):
+                if s2 is not None:
+                    per.setdefault(i, []).append(int(s2))
+        for i, r in enumerate(self.rubric.criteria):
+            sums = per.get(i, [])
             if len(sums) == n:
-                out["per_criterion"][str(r["id"])] = _kendall(sums, m, n, ties_c.get(r["id"], 0))
+                out["per_criterion"][str(r["id"])] = _kendall(sums, m, n, ties_c.get(i, 0))
         return out
 
     # -- leniency
@@ -761,15 +939,15 @@ class _Tally:
         if tie_a and tie_a["needs_chair"]:
             return None
         rubric = {r["id"]: r for r in self.rubric.criteria}
+        columns = self._criterion_columns()
         cursor.execute(
-            f"SELECT t.juror_id, t.nomination, t.n, s.criterion_id, s.value FROM {self.table} t "
-            f"JOIN {self.t['score']} s ON s.scorecard_id = t.id WHERE t.nomination IN (%s, %s)",
+            f"SELECT juror_id, nomination{''.join(', ' + c for c in columns)} FROM {self.table} "
+            "WHERE nomination IN (%s, %s)",
             [a, b],
         )
         cards: dict[tuple[int, int], dict[int, int]] = {}
-        for j, nom, _n, cid, value in cursor.fetchall():
-            if cid in rubric:
-                cards.setdefault((j, nom), {})[cid] = value
+        for j, nom, *values in cursor.fetchall():
+            cards[(j, nom)] = {r["id"]: v for r, v in zip(self.rubric.criteria, values, strict=True) if v is not None}
         cursor.execute(
             f"SELECT nomination, COUNT(*), SUM(n) FROM {self.table} WHERE nomination IN (%s, %s) GROUP BY nomination",
             [a, b],

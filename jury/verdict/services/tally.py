@@ -18,7 +18,6 @@ from awards.models import Edition
 from core.audit import audit_record
 from jury.chain import canonical_json
 
-from ..integrity import integrity_problems
 from ..models import TallyRun
 from ..tally import run_tally, tally_input_digest
 
@@ -32,18 +31,19 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
     otherwise a new one. Only after scoring has closed."""
     if timezone.now() < edition.scoring_close_at:
         raise ValidationError(_("The tally can only run after scoring has closed."), code="scoring_open")
-    digest = tally_input_digest(edition)
-    existing = TallyRun.objects.filter(edition=edition, input_digest=digest).first()
-    if existing is not None:
-        return existing
-
     started = time.monotonic()
-    output = run_tally(edition)
-    problems = integrity_problems(edition)
+    # One pass: the input's digest first (a run of the same input found by it ends the work there),
+    # then the tally and the integrity check on the same scorecard table.
+    output = run_tally(
+        edition,
+        integrity=True,
+        stop_if=lambda digest: TallyRun.objects.filter(edition=edition, input_digest=digest).first(),
+    )
+    if output.existing is not None:
+        return output.existing
+    problems = output.problems
+    digest = output.input_digest
     duration_ms = int((time.monotonic() - started) * 1000)
-    if output.input_digest != digest:
-        # The input changed while we computed; the row must describe the input it was computed from.
-        digest = output.input_digest
     try:
         with transaction.atomic():
             run = TallyRun.objects.create(
@@ -80,8 +80,9 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
 
 
 def tally_request(*, actor, edition: Edition, request=None) -> None:
-    """An organiser asks for a tally now: checked here, computed by the task after commit."""
-    if not actor.has_perm("verdict.run_tally", edition):
+    """An organiser asks for a tally now: checked and audit-logged here, computed by the task after this
+    transaction commits; a tally of unchanged scores finds the stored result."""
+    if actor is None or not actor.has_perm("verdict.run_tally", edition):
         raise PermissionDenied
     from ..tasks import tally_edition
 
