@@ -94,6 +94,9 @@ class Edition(models.Model):
         _("quorum"), default=3, validators=[MinValueValidator(1)],
         help_text=_("A nomination with fewer submitted scorecards than this is flagged and not ranked."),
     )  # fmt: skip
+    # Bumped by every save, and by the services that change the rubric: the public page's cached rubric
+    # is keyed by it.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("edition")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -62,10 +62,13 @@ def edition_next_deadline(*, edition: Edition, now: datetime | None = None) -> T
 
 
 def edition_get_public(*, year: int) -> Edition:
-    """The main award's edition of a year with its rubric (criteria and their levels), or 404."""
-    criteria = Criterion.objects.prefetch_related("levels")
-    queryset = Edition.objects.select_related("award").prefetch_related(Prefetch("criteria", queryset=criteria))
-    return get_object_or_404(queryset, award__slug=AWARD_SLUG, year=year)
+    """The main award's edition of a year, or 404."""
+    return get_object_or_404(Edition.objects.select_related("award"), award__slug=AWARD_SLUG, year=year)
+
+
+def edition_rubric(*, edition: Edition) -> QuerySet[Criterion]:
+    """The edition's criteria in order with their levels: lazy, so a cached rubric costs no query."""
+    return Criterion.objects.filter(edition=edition).prefetch_related("levels")
 
 
 def editions_for_organiser(*, user) -> QuerySet[Edition]:

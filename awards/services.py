@@ -154,6 +154,11 @@ def edition_copy(*, actor, source: Edition, year: int, nominations_open_at: date
     return edition
 
 
+def _rubric_changed(edition: Edition) -> None:
+    """A new `updated_at`, so the public page's cached rubric is not shown any more."""
+    Edition.objects.filter(pk=edition.pk).update(updated_at=timezone.now())
+
+
 def _lock_rubric(edition: Edition) -> Edition:
     """Lock the edition row, then check the clock: a save racing the opening of scoring is refused."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -230,6 +235,8 @@ def criteria_save(
             request=request,
         )
         saved.append(stored)
+    if saved or deletions:
+        _rubric_changed(edition)
     return saved
 
 
@@ -289,6 +296,7 @@ def criterion_levels_save(*, actor, criterion: Criterion, levels: Iterable[dict]
             changed.append(row["value"])
         kept.append(level)
     if changed:
+        _rubric_changed(criterion.edition)
         audit_record(
             action="criterion.levels_saved",
             actor=actor,

@@ -1,19 +1,54 @@
 """Public pages of an edition: its timeline, texts and rubric, and its deadlines as a calendar."""
 
+import logging
 from datetime import UTC
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from .selectors import edition_get_public, edition_next_deadline, edition_timeline
+from .models import Edition
+from .selectors import edition_get_public, edition_next_deadline, edition_rubric, edition_timeline
+
+logger = logging.getLogger(__name__)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+# The rubric and ranking rules change only with the edition (awards.services bumps `updated_at` when the
+# rubric changes), so they are rendered once per edition, language and change, and kept in the cache.
+RUBRIC_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _edition_rubric_html(edition: Edition) -> str:
+    """The "How the ranking is made" and "How the jury scores" sections. Rendered without the request,
+    so nothing of one visitor (a CSRF token, the CSP nonce) can be in what is cached; the phase, the
+    countdown, the timeline and the result are not in it either, so they are never stale."""
+    key = f"awards:edition-rubric:{edition.pk}:{get_language()}:{edition.updated_at.timestamp()}"
+    try:
+        html = cache.get(key)
+    except Exception:  # the cache is an optimisation: without it, the page is rendered in full
+        logger.warning("cache unavailable: the rubric of edition %s is rendered", edition.pk, exc_info=True)
+        html, key = None, None
+    if html is None:
+        html = render_to_string(
+            "awards/_edition_rubric.html", {"edition": edition, "criteria": edition_rubric(edition=edition)}
+        )
+        if key is not None:
+            try:
+                cache.set(key, html, RUBRIC_CACHE_SECONDS)
+            except Exception:
+                logger.warning("cache unavailable: the rubric of edition %s is not kept", edition.pk, exc_info=True)
+    return mark_safe(html)  # noqa: S308 -- our own template's output
 
 
 def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
@@ -24,7 +59,7 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
         "phase": edition.phase_at(now),
         "timeline": edition_timeline(edition=edition, now=now),
         "next_deadline": edition_next_deadline(edition=edition, now=now),
-        "criteria": edition.criteria.all(),
+        "rubric": _edition_rubric_html(edition),
     }
     return render(request, "awards/edition_detail.html", context)
 

@@ -162,6 +162,8 @@ def main() -> None:
         pages = [
             ("dashboard", dashboard_url, args.repeat),
             ("dashboard, to score", f"{dashboard_url}?show=to_score", args.repeat),
+            # The list is paged (25 a page); a page number past the end gives its last page.
+            ("dashboard, last page", f"{dashboard_url}?page-{nomination.edition_id}=999", args.repeat),
             ("scoring page", reverse("jury:score", args=[nomination.pk]), args.repeat),
         ]
         print_measurements(client, pages)

@@ -7,9 +7,24 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Case, Count, Max, OuterRef, Prefetch, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -304,13 +319,20 @@ class DashboardRow:
         return self.assignment.nomination
 
 
+# Rows on one page of an edition's list: a juror may have hundreds of nominations.
+DASHBOARD_PAGE_SIZE = 25
+
+
 @dataclass
 class EditionDashboard:
     member: JuryMember
     released: bool
     now: datetime
-    rows: list[DashboardRow] = field(default_factory=list)  # conflicted ones left out
+    state_counts: dict[str, int] = field(default_factory=dict)  # by row state; conflicted ones left out
     conflicted: int = 0
+    show: str = FILTER_ALL
+    page: Page | None = None  # of the list under `show`
+    rows: list[DashboardRow] = field(default_factory=list)  # that page's rows
 
     @property
     def edition(self) -> Edition:
@@ -333,11 +355,11 @@ class EditionDashboard:
         return self.now >= self.edition.scoring_close_at
 
     def _count(self, state: str) -> int:
-        return sum(1 for row in self.rows if row.state == state)
+        return self.state_counts.get(state, 0)
 
     @property
     def assigned(self) -> int:
-        return len(self.rows)
+        return sum(self.state_counts.values())
 
     @property
     def submitted(self) -> int:
@@ -367,10 +389,6 @@ class EditionDashboard:
             FILTER_SUBMITTED: self.submitted,
         }
 
-    def rows_for(self, filter_: str) -> list[DashboardRow]:
-        states = ROWS_IN_FILTER.get(filter_, ROWS_IN_FILTER[FILTER_ALL])
-        return [row for row in self.rows if row.state in states]
-
 
 def _row_state(conflict: bool | None, card_status: str | None) -> str:
     if card_status == Scorecard.Status.SUBMITTED:
@@ -382,10 +400,48 @@ def _row_state(conflict: bool | None, card_status: str | None) -> str:
     return ROW_NOT_STARTED
 
 
-def juror_dashboard(*, user, now: datetime | None = None) -> list[EditionDashboard]:
-    """Each edition the user sits on, newest first, with their released assignments in their own
-    shuffled order and the state of each. Two queries, however many assignments."""
+def _assignments_with_answers(*, user, edition_ids: list[int]) -> QuerySet[Assignment]:
+    """The juror's assignments in these editions with their own conflict answer (`conflict`: None if not
+    given) and scorecard status (`card_status`: None if none), joined rather than subqueried: the ORM
+    compiles the joins several times faster, and the dashboard runs these on every request."""
+    return (
+        Assignment.objects.filter(juror=user, edition_id__in=edition_ids)
+        .annotate(
+            own_answer=FilteredRelation("nomination__conflicts", condition=Q(nomination__conflicts__juror=user)),
+            own_card=FilteredRelation("nomination__scorecards", condition=Q(nomination__scorecards__juror=user)),
+        )
+        .annotate(conflict=F("own_answer__has_conflict"), card_status=F("own_card__status"))
+    )
+
+
+# The rows of each filter (ROWS_IN_FILTER) as a condition on the answer and the scorecard: the same
+# states as _row_state(), conflicted assignments left out. Explicit about NULLs: both come from LEFT JOINs.
+_NOT_CONFLICTED = Q(conflict=False) | Q(conflict__isnull=True)
+_ROWS_WHERE = {
+    FILTER_ALL: _NOT_CONFLICTED,
+    FILTER_TO_SCORE: _NOT_CONFLICTED & (Q(card_status__isnull=True) | Q(card_status=Scorecard.Status.DRAFT)),
+    FILTER_DRAFTS: Q(conflict=False, card_status=Scorecard.Status.DRAFT),
+    FILTER_SUBMITTED: _NOT_CONFLICTED & Q(card_status=Scorecard.Status.SUBMITTED),
+}
+
+
+def juror_dashboard(
+    *,
+    user,
+    show: str = FILTER_ALL,
+    pages: dict[int, str] | None = None,
+    per_page: int = DASHBOARD_PAGE_SIZE,
+    now: datetime | None = None,
+) -> list[EditionDashboard]:
+    """Each edition the user sits on, newest first, with the counts of their released assignments by
+    state, and one page of those under the filter `show`, in the juror's own shuffled order. `pages`
+    maps an edition's id to the page asked for (anything Paginator.get_page() takes). Three queries,
+    however many assignments and editions."""
     now = now or timezone.now()
+    if show not in _ROWS_WHERE:
+        show = FILTER_ALL
+    states = ROWS_IN_FILTER[show]
+    pages = pages or {}
     members = list(
         JuryMember.objects.filter(user=user)
         .select_related("edition__award", "edition__jury_plan")
@@ -395,28 +451,53 @@ def juror_dashboard(*, user, now: datetime | None = None) -> list[EditionDashboa
     for member in members:
         plan = getattr(member.edition, "jury_plan", None)
         boards[member.edition_id] = EditionDashboard(
-            member=member, released=plan is not None and plan.released_at is not None, now=now
+            member=member, released=plan is not None and plan.released_at is not None, now=now, show=show
         )
     released_ids = [edition_id for edition_id, board in boards.items() if board.released]
-    if released_ids:
-        own_declaration = ConflictDeclaration.objects.filter(juror=user, nomination=OuterRef("nomination_id"))
-        own_scorecard = Scorecard.objects.filter(juror=user, nomination=OuterRef("nomination_id"))
-        assignments = (
-            Assignment.objects.filter(juror=user, edition_id__in=released_ids)
-            .select_related("nomination")
-            .only("pk", "position", "edition_id", "nomination__id", "nomination__startup_name", "nomination__pitch")
-            .annotate(
-                conflict=Subquery(own_declaration.values("has_conflict")[:1]),
-                card_status=Subquery(own_scorecard.values("status")[:1]),
-            )
-            .order_by("edition_id", "position", "pk")
-        )
-        for assignment in assignments:
-            board = boards[assignment.edition_id]
-            if assignment.conflict:
-                board.conflicted += 1
-                continue
-            board.rows.append(DashboardRow(assignment, _row_state(assignment.conflict, assignment.card_status)))
+    if not released_ids:
+        return list(boards.values())
+
+    # The counts: one row per edition and (answer, scorecard status).
+    counted = (
+        _assignments_with_answers(user=user, edition_ids=released_ids)
+        .values("edition_id", "conflict", "card_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for group in counted:
+        board = boards[group["edition_id"]]
+        if group["conflict"]:
+            board.conflicted += group["n"]
+        else:
+            state = _row_state(group["conflict"], group["card_status"])
+            board.state_counts[state] = board.state_counts.get(state, 0) + group["n"]
+
+    # The rows: the page of each edition's list, which the counts have numbered.
+    offsets = {}
+    for edition_id in released_ids:
+        board = boards[edition_id]
+        listed = sum(board.state_counts.get(state, 0) for state in states)
+        board.page = Paginator(range(listed), per_page).get_page(pages.get(edition_id))
+        offsets[edition_id] = board.page.start_index() - 1 if listed else 0
+    assignments = (
+        _assignments_with_answers(user=user, edition_ids=released_ids)
+        .filter(_ROWS_WHERE[show])
+        .select_related("nomination")
+        .only("pk", "position", "edition_id", "nomination__id", "nomination__startup_name", "nomination__pitch")
+        .order_by("edition_id", "position", "pk")
+    )
+    if len(offsets) == 1:
+        (offset,) = offsets.values()
+        assignments = assignments[offset : offset + per_page]
+    else:
+        # Several editions' pages in one query: number each edition's list and keep its page.
+        assignments = assignments.annotate(
+            number=Window(RowNumber(), partition_by=F("edition_id"), order_by=(F("position"), F("pk"))),
+            offset=Case(*(When(edition_id=e, then=Value(offset)) for e, offset in offsets.items())),
+        ).filter(number__gt=F("offset"), number__lte=F("offset") + per_page)
+    for assignment in assignments:
+        row = DashboardRow(assignment, _row_state(assignment.conflict, assignment.card_status))
+        boards[assignment.edition_id].rows.append(row)
     return list(boards.values())
 
 

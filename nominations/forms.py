@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BootstrapBoundField
+
 from .models import Nomination
 from .services import EDITABLE_FIELDS
 from .validators import normalize_org_number, validate_pitch_deck
@@ -34,7 +36,10 @@ class NominationStartForm(forms.Form):
 
 class NominationForm(forms.ModelForm):
     """Everything the applicant fills in. Every field is optional while it is a draft; the service
-    checks completeness on submit. Format checks (organisation number, URL, PDF) always apply."""
+    checks completeness on submit. Format checks (organisation number, URL, PDF) always apply.
+    Rendered field by field through templates/forms/field.html."""
+
+    bound_field_class = BootstrapBoundField
 
     pitch_deck_upload = forms.FileField(
         label=_("Pitch deck (PDF, at most 10 MB)"),

@@ -44,29 +44,77 @@ def _seated_juror_or_404(request: HttpRequest) -> None:
 # Dashboard
 
 
+# Each edition's list is paged on its own: ?page-<edition id>=<n>.
+PAGE_PARAM_PREFIX = "page-"
+
+
+def _requested_pages(request: HttpRequest) -> dict[int, str]:
+    pages = {}
+    for key, value in request.GET.items():
+        edition_id = key.removeprefix(PAGE_PARAM_PREFIX)
+        if edition_id != key and edition_id.isdigit():
+            pages[int(edition_id)] = value
+    return pages
+
+
+def _filter_href(request: HttpRequest, show: str) -> str:
+    """The list under another filter, from its first page: the filters are kept, the page numbers dropped."""
+    params = request.GET.copy()
+    for key in [key for key in params if key.startswith(PAGE_PARAM_PREFIX)]:
+        del params[key]
+    params["show"] = show
+    return f"?{params.urlencode()}"
+
+
+def _page_links(request: HttpRequest, board: selectors.EditionDashboard) -> dict | None:
+    """The pagination of one edition's list: previous, the page numbers (elided), next; None for one page."""
+    page = board.page
+    if page is None or page.paginator.num_pages < 2:
+        return None
+    param = f"{PAGE_PARAM_PREFIX}{board.edition.pk}"
+
+    def href(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        return f"?{params.urlencode()}"
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
+        "pages": [
+            {"number": n, "href": href(n), "current": n == page.number} if n != page.paginator.ELLIPSIS else None
+            for n in numbers
+        ],
+    }
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    boards = selectors.juror_dashboard(user=request.user)
-    if not boards:
-        raise Http404
     show = request.GET.get("show", selectors.FILTER_ALL)
     if show not in selectors.DASHBOARD_FILTERS:
         show = selectors.FILTER_ALL
+    boards = selectors.juror_dashboard(user=request.user, show=show, pages=_requested_pages(request))
+    if not boards:
+        raise Http404
     filter_labels = {
         selectors.FILTER_ALL: _("All"),
         selectors.FILTER_TO_SCORE: _("To score"),
         selectors.FILTER_DRAFTS: _("Drafts"),
         selectors.FILTER_SUBMITTED: _("Submitted"),
     }
+    filters = [(key, label, _filter_href(request, key)) for key, label in filter_labels.items()]
     editions = []
     for board in boards:
         counts = board.counts()
         editions.append(
             {
                 "board": board,
-                "rows": board.rows_for(show),
-                "filters": [(key, label, counts[key]) for key, label in filter_labels.items()],
+                "rows": board.rows,
+                "first_number": board.page.start_index() if board.page else 1,
+                "filters": [(key, label, counts[key], href) for key, label, href in filters],
+                "pagination": _page_links(request, board),
             }
         )
     context = {

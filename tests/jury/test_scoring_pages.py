@@ -2,6 +2,7 @@
 garbage, scores kept across an expired session, and a constant number of queries."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jury import draft_stash
-from jury.models import Assignment, ConflictDeclaration, Score, Scorecard
+from jury.models import Assignment, ConflictDeclaration, JuryMember, Score, Scorecard
+from jury.selectors import DASHBOARD_PAGE_SIZE
 from jury.services.scoring import scorecard_save
 from nominations.models import Nomination
 from tests.factories import (
@@ -187,14 +189,144 @@ def test_dashboard_queries_do_not_grow_with_the_assignments(client, django_asser
     client.cookies["django_language"] = "en"
     client.force_login(few)
     expected = _dashboard_queries(client)
-    assert expected <= 7  # session, user, seats, assignments, MFA, the menu's jury link (and slack for one more)
+    assert expected <= 7  # session, user, seats, counts, one page of assignments, MFA, the menu's jury link
     client.force_login(many)
 
     with django_assert_num_queries(expected):
         html = dashboard(client)
 
-    assert html.count('data-state="') == 400  # 500 less the 100 conflicted
-    assert "100 of 400 scorecards submitted" in html
+    assert html.count('data-state="') == DASHBOARD_PAGE_SIZE
+    assert "100 of 400 scorecards submitted" in html  # 500 less the 100 conflicted
+    assert 'max="400" value="100"' in html
+
+
+def test_dashboard_queries_do_not_grow_with_the_editions(client, django_assert_num_queries):
+    first, second = edition_in_scoring(), edition_in_scoring()
+    juror = juror_with_mfa(edition=first)
+    JuryMember.objects.create(edition=second, user=juror)
+    jury_plan_released(first)
+    _bulk_assign(juror, first, 30)
+    client.cookies["django_language"] = "en"
+    client.force_login(juror)
+    expected = _dashboard_queries(client)
+    jury_plan_released(second)
+    _bulk_assign(juror, second, 40)
+
+    with django_assert_num_queries(expected):
+        html = dashboard(client)
+
+    assert html.count('data-state="') == 24 + DASHBOARD_PAGE_SIZE  # 30 and 40, less a fifth conflicted
+
+
+def _page_names(html: str) -> list[str]:
+    return re.findall(
+        r'data-state="[a-z_]+">\s*<span[^>]*>\d+\.</span>\s*<div class="me-auto">\s*(?:<a[^>]*>|<span[^>]*>)([^<]+)<',
+        html,
+    )
+
+
+def _names_in_order(juror, edition, states=None) -> list[str]:
+    assignments = Assignment.objects.filter(juror=juror, edition=edition).order_by("position", "pk")
+    names = []
+    for assignment in assignments.select_related("nomination"):
+        declaration = ConflictDeclaration.objects.filter(juror=juror, nomination=assignment.nomination).first()
+        card = Scorecard.objects.filter(juror=juror, nomination=assignment.nomination).first()
+        if declaration and declaration.has_conflict:
+            continue
+        if states is None or (card.status if card else "") in states:
+            names.append(assignment.nomination.startup_name)
+    return names
+
+
+@pytest.fixture
+def long_list(client):
+    """A juror with 60 nominations in their list (48 after the conflicted are left out): two pages of 25
+    and one of 10 under "All"."""
+    edition = edition_in_scoring()
+    juror = juror_with_mfa(edition=edition)
+    jury_plan_released(edition)
+    _bulk_assign(juror, edition, 60)
+    client.cookies["django_language"] = "en"
+    client.force_login(juror)
+    return juror, edition
+
+
+def test_dashboard_pages_the_list_in_the_jurors_own_order(client, long_list):
+    juror, edition = long_list
+    expected = _names_in_order(juror, edition)
+    assert len(expected) == 48
+
+    first, second = dashboard(client), dashboard(client, **{f"page-{edition.pk}": 2})
+
+    assert _page_names(first) == expected[:25]
+    assert _page_names(second) == expected[25:]
+    assert '<ol class="list-group" start="26"' in second
+    assert "26.</span>" in second
+    assert "Showing 26\u201348 of 48" in second
+
+
+def test_dashboard_progress_and_filter_counts_cover_every_page(client, long_list):
+    html = dashboard(client)
+
+    # Of 60: 12 undeclared, 12 conflicted (left out), 12 drafts, 12 submitted, 12 not started.
+    assert "12 of 48 scorecards submitted" in html
+    assert 'max="48" value="12"' in html
+    assert "12 nominations are left out because of conflicts of interest." in html
+    counts = dict(re.findall(r'>(All|To score|Drafts|Submitted) <span class="badge text-bg-light">(\d+)</span>', html))
+    assert counts == {"All": "48", "To score": "36", "Drafts": "12", "Submitted": "12"}
+
+
+def test_dashboard_pagination_is_an_accessible_nav(client, long_list):
+    _juror, edition = long_list
+
+    html = dashboard(client, **{f"page-{edition.pk}": 2})
+
+    nav = re.search(r'<nav class="mt-3" aria-label="([^"]+)">(.*?)</nav>', html, re.S)
+    assert nav.group(1) == f"Pages of your list for {edition}"
+    assert re.findall(r'<a class="page-link"[^>]*aria-current="page"[^>]*>(\d+)</a>', nav.group(2)) == ["2"]
+    assert 'aria-label="Page 1"' in nav.group(2)
+    assert f'href="?page-{edition.pk}=1#list-{edition.pk}" rel="prev">Previous</a>' in nav.group(2)
+    assert '<span class="page-link">Next</span>' in nav.group(2)  # the last page
+
+
+def test_dashboard_page_links_keep_the_filter_and_filter_links_drop_the_page(client, long_list):
+    _juror, edition = long_list
+    page = f"page-{edition.pk}"
+
+    html = dashboard(client, show="to_score", **{page: 1})
+
+    assert f'href="?show=to_score&amp;{page}=2#list-{edition.pk}"' in html
+    assert 'href="?show=drafts"' in html
+    assert f"{page}=1" not in html.split('<ul class="nav nav-pills')[1].split("</ul>")[0]
+
+
+def test_dashboard_filter_is_paged_within_the_filtered_rows(client, long_list):
+    juror, edition = long_list
+    to_score = _names_in_order(juror, edition, states={"", "draft"})
+
+    first = dashboard(client, show="to_score")
+    second = dashboard(client, show="to_score", **{f"page-{edition.pk}": 2})
+
+    assert _page_names(first) == to_score[:25]
+    assert _page_names(second) == to_score[25:]
+    assert len(to_score) == 36
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("9", 2), ("0", 2), ("x", 1), ("", 1)])
+def test_dashboard_page_out_of_range_or_garbage(client, long_list, asked, shown):
+    juror, edition = long_list
+    expected = _names_in_order(juror, edition)
+
+    html = dashboard(client, **{f"page-{edition.pk}": asked})
+
+    assert _page_names(html) == expected[(shown - 1) * 25 : shown * 25]
+
+
+def test_dashboard_one_page_has_no_pagination(juror_client):
+    html = dashboard(juror_client)
+
+    assert "pagination" not in html
+    assert "Showing" not in html
 
 
 # The scoring page
