@@ -99,8 +99,15 @@ class KillableWorker:
         name, process = self.standby.pop(0)
         self.standby.append(self._launch(f"standby-{self.generation}"))
         process.wait_for_output("ready.")
-        replies = app.control.add_consumer(self.QUEUE, destination=[name], reply=True, timeout=10)
-        assert replies and "ok" in replies[0][name], replies
+        # A broadcast goes over Redis pub/sub and is lost if the worker has not subscribed yet, which it
+        # does shortly after saying "ready.": ask until it answers (a repeated request is a no-op).
+        wait_until(
+            lambda: any("ok" in reply.get(name, {}) for reply in app.control.add_consumer(
+                self.QUEUE, destination=[name], reply=True, timeout=1
+            )),
+            60,
+            lambda: f"{name} did not take over the queue; it said:\n{process.output()[-4000:]}",
+        )  # fmt: skip
         self.process = process
 
     def arm(self, stop_at: int) -> None:
