@@ -35,7 +35,7 @@ from awards.models import Edition
 from jury.chain import GENESIS, canonical_json
 from jury.models import Scorecard, ScoreEvent
 
-from .tally import STREAM_BATCH, _scores_text_sql, _sorted_scores_text, _tables
+from .tally import STREAM_BATCH, _scores_text_sql, _session_settings, _sorted_scores_text, _tables
 
 MAX_PROBLEMS = 1000
 SUBMITTED = ScoreEvent.Kind.SUBMITTED
@@ -65,7 +65,27 @@ class _Event:
     def scores_text(self) -> str:
         if self.scores_pairs is None:
             return _scores_text(self.payload.get("scores"))
-        return ",".join(f"{c}:{v}" for c, v in sorted((int(c), int(v)) for c, v in self.scores_pairs))
+        return self.scores_pairs  # already "criterion:value,..." (fast path)
+
+
+_SCORES_CACHE: dict[str, tuple[str, str]] = {}  # jsonb scores text -> (canonical JSON body, "c:v,..." text)
+_SCORES_CACHE_SIZE = 50_000
+
+
+def _scores_forms(text: str) -> tuple[str, str] | None:
+    forms = _SCORES_CACHE.get(text)
+    if forms is not None:
+        return forms
+    # '"7": 5' sorts as its key does: the closing quote sorts before every digit.
+    parts = sorted(text.split(", ")) if text else []
+    pairs = [part.split(": ") for part in parts]
+    if len({key for key, _value in pairs}) != len(pairs):
+        return None
+    body = ",".join(f"{key}:{value}" for key, value in pairs)
+    state = ",".join(f"{c}:{v}" for c, v in sorted((int(key[1:-1]), int(value)) for key, value in pairs))
+    if len(_SCORES_CACHE) < _SCORES_CACHE_SIZE:
+        _SCORES_CACHE[text] = (body, state)
+    return body, state
 
 
 def _fast_canonical(text: str) -> _Event | None:
@@ -75,20 +95,16 @@ def _fast_canonical(text: str) -> _Event | None:
     if match is None:
         return None
     v, at, seq, kind, juror, scores, edition, scorecard, nomination = match.groups()
-    pairs = [pair.split(": ") for pair in scores.split(", ")] if scores else []
-    # Keys are digit strings between quotes; canonical JSON sorts them as strings.
-    pairs.sort(key=lambda pair: pair[0])
-    if len({key for key, _value in pairs}) != len(pairs):
+    forms = _scores_forms(scores)
+    if forms is None:
         return None
     event = _Event()
-    event.payload, event.is_dict = None, True
+    event.payload, event.is_dict, event.scores_pairs = None, True, forms[1]
     event.canonical = (
         f'{{"at":{at},"edition":{edition},"juror":{juror},"kind":"{kind}","nomination":{nomination},'
-        f'"scorecard":{scorecard},"scores":{{{",".join(f"{key}:{value}" for key, value in pairs)}}},'
-        f'"seq":{seq},"v":{v}}}'
+        f'"scorecard":{scorecard},"scores":{{{forms[0]}}},"seq":{seq},"v":{v}}}'
     ).encode()
     event.seq, event.kind, event.scorecard, event.edition = int(seq), kind, int(scorecard), int(edition)
-    event.scores_pairs = [(key[1:-1], value) for key, value in pairs]
     return event
 
 
@@ -184,6 +200,7 @@ def _check(edition: Edition, cards: str, cards_params: list, problems: _Problems
     state = connection.chunked_cursor()
     expected_prev, expected_seq = GENESIS, 1
     sha256 = hashlib.sha256
+    edition_id = edition.pk
     try:
         chain.execute(
             f"SELECT seq, kind, scorecard_id, {payload_sql}, prev_hash, hash FROM {t['event']} "
@@ -237,7 +254,7 @@ def _check(edition: Edition, cards: str, cards_params: list, problems: _Problems
                     seq,
                     kind,
                     scorecard_id,
-                    edition.pk,
+                    edition_id,
                 ):
                     problems.add(
                         "chain_event_mismatch",
@@ -248,14 +265,14 @@ def _check(edition: Edition, cards: str, cards_params: list, problems: _Problems
                 expected_prev, expected_seq = stored_hash, seq + 1
                 if latest is not None and latest[0] == seq:
                     _last, in_db, status, scores = latest
-                    _check_state(scorecard_id, seq, event, in_db, status, scores, problems)
+                    _check_state(scorecard_id, seq, event, in_db, status, scores, problems, fast)
                     latest = next_latest()
     finally:
         chain.close()
         state.close()
 
 
-def _check_state(scorecard_id, seq, event: _Event, in_db, status, scores, problems: _Problems) -> None:
+def _check_state(scorecard_id, seq, event: _Event, in_db, status, scores, problems: _Problems, pg: bool) -> None:
     if not in_db:
         problems.add_state(
             scorecard_id,
@@ -281,7 +298,7 @@ def _check_state(scorecard_id, seq, event: _Event, in_db, status, scores, proble
             seq=seq,
         )
     elif status == Scorecard.Status.SUBMITTED:
-        in_db_text = _sorted_scores_text(scores)
+        in_db_text = (scores or "") if pg else _sorted_scores_text(scores)
         in_chain = event.scores_text()
         if in_db_text != in_chain:
             problems.add_state(
@@ -321,6 +338,8 @@ def integrity_problems(edition: Edition, counted=None) -> list[dict]:
     problems = _Problems()
     name = f"integrity_{uuid.uuid4().hex[:12]}"
     with transaction.atomic(), connection.cursor() as cursor:  # server-side cursors stream inside one
+        if counted is None:
+            _session_settings(cursor)
         done = False
         try:
             cards, params = _create_cards_table(cursor, edition, name, counted)

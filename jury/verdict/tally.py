@@ -79,7 +79,6 @@ import hashlib
 import json
 import math
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -545,8 +544,7 @@ class _Tally:
         # One transaction: the server-side cursors then stream (outside one, PostgreSQL would hold
         # their whole result), work_mem applies to it alone, and a failure drops the temporary tables.
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [TALLY_WORK_MEM])
+            _session_settings(cursor)
             done = False
             try:
                 self._create_scorecard_table(cursor)
@@ -1009,55 +1007,45 @@ def _kendall(sums2: list[int], m: int, n: int, ties: int) -> str | None:
 
 
 def ranking_only(edition: Edition) -> list[tuple[int, int, dict | None]]:
-    """The raw-method ranking alone, straight from one GROUP BY over the scores (the benchmark's
-    "ranking" figure; the tally computes the same ranking with the report). Ties are settled by the
-    edition's chain with a query for the tied nominations only."""
+    """The raw-method ranking alone (the benchmark's "ranking" figure; the tally computes the same
+    ranking with the report), from one query: N per scorecard, then per nomination the count, the sum,
+    the middle value(s) for the median and the top criterion's sum and count."""
     rubric = Rubric.of(edition)
     value_sql, params = rubric.value_sql()
     t = _tables()
     marks = ", ".join(["%s"] * len(COMPETING))
-    where = f"nm.edition_id = %s AND nm.status IN ({marks}) AND sc.status = %s"
-    where_params = [edition.pk, *COMPETING, Scorecard.Status.SUBMITTED]
-    with connection.cursor() as cursor:
+    top = rubric.top_criterion
+    with transaction.atomic(), connection.cursor() as cursor:
+        _session_settings(cursor)
         cursor.execute(
-            f"SELECT sc.nomination_id, SUM({value_sql}) FROM {t['score']} s JOIN {t['scorecard']} sc ON sc.id = s.scorecard_id "
-            f"JOIN {t['nomination']} nm ON nm.id = sc.nomination_id WHERE {where} GROUP BY sc.nomination_id",
-            [*params, *where_params],
+            "SELECT nomination, COUNT(*), SUM(n), SUM(CASE WHEN rn = (k + 1) / 2 OR rn = (k + 2) / 2 THEN n ELSE 0 END), "
+            "SUM(tv), SUM(tc) FROM (SELECT nomination, n, tv, tc, ROW_NUMBER() OVER (PARTITION BY nomination "
+            "ORDER BY n) AS rn, COUNT(*) OVER (PARTITION BY nomination) AS k FROM ("
+            f"SELECT sc.nomination_id AS nomination, COALESCE(SUM({value_sql}), 0) AS n, "
+            "SUM(CASE WHEN s.criterion_id = %s THEN s.value END) AS tv, "
+            "COUNT(CASE WHEN s.criterion_id = %s THEN 1 END) AS tc "
+            f"FROM {t['scorecard']} sc JOIN {t['nomination']} nm ON nm.id = sc.nomination_id "
+            f"LEFT JOIN {t['score']} s ON s.scorecard_id = sc.id "
+            f"WHERE nm.edition_id = %s AND nm.status IN ({marks}) AND sc.status = %s "
+            "GROUP BY sc.id, sc.nomination_id) c) m GROUP BY nomination",
+            [*params, top, top, edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
         )
-        sums = {n: int(v) for n, v in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT sc.nomination_id, COUNT(*) FROM {t['scorecard']} sc JOIN {t['nomination']} nm "
-            f"ON nm.id = sc.nomination_id WHERE {where} GROUP BY sc.nomination_id",
-            where_params,
-        )
-        counts = {n: int(c) for n, c in cursor.fetchall()}
-    primary = {n: Fraction(sums.get(n, 0), c) for n, c in counts.items() if c >= edition.quorum}
-    seen = Counter(primary.values())
-    tied = {n for n, value in primary.items() if seen[value] > 1}
-    entries = {n: {"_median": Fraction(0), "_top": Fraction(0)} for n in primary}
-    tied_ids = sorted(tied)
-    with connection.cursor() as cursor:
-        for start in range(0, len(tied_ids), 500):
-            chunk = tied_ids[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT sc.nomination_id, SUM({value_sql}) FROM {t['score']} s JOIN {t['scorecard']} sc "
-                f"ON sc.id = s.scorecard_id WHERE sc.status = %s AND sc.nomination_id IN ({marks}) GROUP BY sc.id, sc.nomination_id",
-                [*params, Scorecard.Status.SUBMITTED, *chunk],
-            )
-            values: dict[int, list[int]] = {}
-            for n, v in cursor.fetchall():
-                values.setdefault(n, []).append(int(v))
-            for n, vs in values.items():
-                vs.sort()
-                k = len(vs)
-                entries[n]["_median"] = Fraction(vs[k // 2] * 2 if k % 2 else vs[k // 2 - 1] + vs[k // 2], 2)
-            cursor.execute(
-                f"SELECT sc.nomination_id, SUM(s.value), COUNT(*) FROM {t['score']} s JOIN {t['scorecard']} sc "
-                f"ON sc.id = s.scorecard_id WHERE sc.status = %s AND s.criterion_id = %s AND sc.nomination_id IN ({marks}) "
-                "GROUP BY sc.nomination_id",
-                [Scorecard.Status.SUBMITTED, rubric.top_criterion, *chunk],
-            )
-            for n, total, count in cursor.fetchall():
-                entries[n]["_top"] = Fraction(int(total), int(count))
+        rows = cursor.fetchall()
+    primary, entries = {}, {}
+    for n, k, total, middle, top_sum, top_count in rows:
+        k = int(k)
+        if k < edition.quorum:
+            continue
+        primary[n] = Fraction(int(total), k)
+        entries[n] = {
+            "_median": Fraction(int(middle) * (2 if k % 2 else 1), 2),
+            "_top": Fraction(int(top_sum), int(top_count)) if top_count else Fraction(-1),
+        }
     return rank(entries, primary, TieBreak.steps(edition.tie_break))
+
+
+def _session_settings(cursor) -> None:
+    """Inside the tally's transaction on PostgreSQL: a larger work_mem (its sorts and hashes stay in
+    memory) and no JIT (compiling the expressions costs more than it saves on these queries)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [TALLY_WORK_MEM])
