@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.http import Http404
+from django.utils.text import get_text_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +185,7 @@ class ResultsPage:
     announcement: Announcement | None = None
     agreement_rows: list[dict] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    conflicted: set[int] = field(default_factory=set)
 
     @property
     def result(self) -> dict:
@@ -201,11 +203,8 @@ class ResultsPage:
         ]
 
     @property
-    def what_if_items(self) -> list[tuple[str, object]]:
-        what_if = self.result.get("what_if")
-        if not isinstance(what_if, dict):
-            return []
-        return [(key, value) for key, value in what_if.items()]
+    def what_if(self) -> "WhatIf | None":
+        return what_if_of(self.result, self.names, conflicted=self.conflicted)
 
     @property
     def is_published(self) -> bool:
@@ -262,6 +261,7 @@ def results_page(*, edition: Edition, user) -> ResultsPage:
                 "nomination_id", flat=True
             )
         )
+    page.conflicted = conflicted
     page.criteria = [
         {**criterion, "name": localized_criterion_name(criterion)} for criterion in result.get("criteria") or []
     ]
@@ -294,6 +294,75 @@ def results_page(*, edition: Edition, user) -> ResultsPage:
 def localized_criterion_name(criterion: dict) -> str:
     first, second = ("name_en", "name_sv") if (get_language() or "sv")[:2] == "en" else ("name_sv", "name_en")
     return criterion.get(first) or criterion.get(second) or ""
+
+
+@dataclass
+class WhatIfChange:
+    criterion: str
+    before: int
+    after: int
+
+
+@dataclass
+class WhatIf:
+    """The tally's "what would change the winner" (see `what_if` in jury/verdict/tally.py), with names
+    for the ids. `juror` is empty when no change to one scorecard alone swaps first and second place;
+    `hidden` when the reader has a conflict of interest with the nomination whose scores it names."""
+
+    first: str
+    second: str
+    juror: str = ""
+    startup: str = ""
+    direction: str = ""
+    steps: int = 0
+    changes: list[WhatIfChange] = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def changes_text(self) -> str:
+        """The changed scores as one phrase in the active language, such as "2 instead of 4 on Innovation
+        and 4 instead of 5 on Team"."""
+        return get_text_list(
+            [
+                # Translators: one changed score in "what would change the winner": new score, old score, criterion.
+                _("%(after)s instead of %(before)s on %(criterion)s")
+                % {"after": change.after, "before": change.before, "criterion": change.criterion}
+                for change in self.changes
+            ],
+            # Translators: joins the last two changed scores of "what would change the winner".
+            str(_("and")),
+        )
+
+
+def what_if_of(result: dict, names: dict[int, str], *, conflicted: set[int] = frozenset()) -> WhatIf | None:
+    """The result's what-if document with startup and criterion names (in the active language), or None
+    when the tally has none (fewer than two ranked, first place tied, or the normalised method)."""
+    what_if = result.get("what_if")
+    if not isinstance(what_if, dict) or what_if.get("first") is None or what_if.get("second") is None:
+        return None
+
+    def name(nomination_id) -> str:
+        return names.get(int(nomination_id), f"#{nomination_id}")
+
+    made = WhatIf(first=name(what_if["first"]), second=name(what_if["second"]))
+    if not what_if.get("juror") or what_if.get("nomination") is None:
+        return made
+    criteria = {str(c.get("id")): localized_criterion_name(c) for c in result.get("criteria") or []}
+    made.juror = str(what_if["juror"])
+    made.startup = name(what_if["nomination"])
+    made.direction = what_if.get("direction") or ""
+    made.steps = int(what_if.get("steps") or 0)
+    made.hidden = int(what_if["nomination"]) in conflicted
+    if not made.hidden:
+        made.changes = [
+            WhatIfChange(
+                criterion=criteria.get(str(change.get("criterion"))) or f"#{change.get('criterion')}",
+                before=change.get("from"),
+                after=change.get("to"),
+            )
+            for change in what_if.get("changes") or []
+        ]
+    return made
 
 
 def finalist_candidates(*, edition: Edition) -> list[Nomination]:

@@ -22,6 +22,7 @@ from .forms import AnnouncementForm, FinalistsForm, TieDecisionForm, WinnerAppro
 from .models import Finalist, TallyRun
 from .services import announcement as announcement_services
 from .services import deliberation
+from .services.tally import tally_request
 
 
 def _flash(request: HttpRequest, error: ValidationError) -> None:
@@ -110,7 +111,7 @@ def tally_run(request: HttpRequest, edition_id: int) -> HttpResponse:
     if not request.user.has_perm("verdict.run_tally", edition):
         raise Http404
     try:
-        deliberation.tally_request(actor=request.user, edition=edition, request=request)
+        tally_request(actor=request.user, edition=edition, request=request)
     except ValidationError as error:
         _flash(request, error)
     else:

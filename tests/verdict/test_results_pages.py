@@ -1,6 +1,7 @@
 """The results page and the announcement editor: what each role may do there, every number of the
 tally on the page, charts without inline scripts or styles, and the forms through their views."""
 
+import re
 from datetime import timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -8,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from core.models import AuditEvent
 from jury.models import ConflictDeclaration
 from jury.verdict.models import Announcement, Finalist, TieDecision, WinnerApproval
 
@@ -96,6 +99,113 @@ def test_a_conflicted_chair_sees_the_ranking_but_not_the_scores_of_the_conflicte
     assert reverse("jury:scorecards", args=[d.first.pk]) in page
 
 
+CRITERIA = [
+    {"id": 1, "name_sv": "Innovationshöjd", "name_en": "Innovation", "weight": "2.00", "scale_min": 1, "scale_max": 5},
+    {"id": 2, "name_sv": "Teamets styrka", "name_en": "Team", "weight": "1.00", "scale_min": 1, "scale_max": 5},
+]
+
+
+def with_what_if(d, what_if: dict | None) -> None:
+    d.tally.result = {**d.tally.result, "criteria": CRITERIA, "what_if": what_if}
+    d.tally.save(update_fields=["result"])
+
+
+def what_if_sentence(page: str) -> str:
+    """The text of the what-if paragraph, whitespace collapsed."""
+    paragraph = re.search(r'<p class="what-if">(.*?)</p>', page, re.DOTALL)
+    assert paragraph, "no what-if sentence on the page"
+    return " ".join(paragraph.group(1).split())
+
+
+def test_what_would_change_the_winner_is_a_sentence_with_the_criteria_by_name(client, d):
+    with_what_if(
+        d,
+        {
+            "first": d.first.pk,
+            "second": d.second.pk,
+            "juror": "J-1A2B",
+            "nomination": d.first.pk,
+            "direction": "lower",
+            "steps": 3,
+            "changes": [{"criterion": 1, "from": 4, "to": 2}, {"criterion": 2, "from": 5, "to": 4}],
+        },
+    )
+
+    page = as_user(client, d.organiser).get(results_url(d)).content.decode()
+
+    assert what_if_sentence(page) == (
+        f"If juror J-1A2B had scored {escape(d.first.startup_name)} 2 instead of 4 on Innovation and 4 instead of 5 "
+        f"on Team (3 steps), {escape(d.second.startup_name)} would be first."
+    )
+    assert '<dl class="row small what-if"' not in page
+
+
+def test_the_what_if_names_the_criterion_in_the_page_language(client, d):
+    with_what_if(
+        d,
+        {
+            "first": d.first.pk,
+            "second": d.second.pk,
+            "juror": "J-9C8D",
+            "nomination": d.second.pk,
+            "direction": "raise",
+            "steps": 1,
+            "changes": [{"criterion": 2, "from": 3, "to": 4}],
+        },
+    )
+    client.force_login(d.organiser)
+    client.cookies["django_language"] = "sv"
+
+    sentence = what_if_sentence(client.get(results_url(d)).content.decode())
+
+    assert "Teamets styrka" in sentence and "Team " not in sentence
+    assert "J-9C8D" in sentence and escape(d.second.startup_name) in sentence
+    assert "4" in sentence and "3" in sentence
+
+
+def test_the_what_if_says_when_no_single_scorecard_changes_the_winner(client, d):
+    with_what_if(
+        d, {"first": d.first.pk, "second": d.second.pk, "juror": None, "steps": None, "note": "no_single_scorecard"}
+    )
+
+    page = as_user(client, d.organiser).get(results_url(d)).content.decode()
+
+    assert what_if_sentence(page) == (
+        f"No change to one juror's scorecard alone would put {escape(d.second.startup_name)} above "
+        f"{escape(d.first.startup_name)}."
+    )
+
+
+def test_without_a_what_if_the_page_says_so(client, d):
+    with_what_if(d, None)
+
+    page = as_user(client, d.organiser).get(results_url(d)).content.decode()
+
+    assert 'class="what-if"' not in page
+    assert "No single scorecard change swaps first and second place" in page
+
+
+def test_a_conflicted_chair_is_not_shown_the_scores_of_the_what_if(client, d):
+    with_what_if(
+        d,
+        {
+            "first": d.first.pk,
+            "second": d.second.pk,
+            "juror": "J-1A2B",
+            "nomination": d.first.pk,
+            "direction": "lower",
+            "steps": 2,
+            "changes": [{"criterion": 1, "from": 4, "to": 2}],
+        },
+    )
+    ConflictDeclaration.objects.create(juror=d.chair, nomination=d.first, has_conflict=True, kind="investor")
+
+    sentence = what_if_sentence(as_user(client, d.chair).get(results_url(d)).content.decode())
+
+    assert "instead of" not in sentence and "Innovation" not in sentence
+    assert "2 steps" in sentence and "not shown because of your conflict of interest" in sentence
+
+
 def test_the_results_page_before_scoring_closes(client, d):
     d.edition.scoring_close_at = timezone.now() + timedelta(hours=2)
     d.edition.save()
@@ -110,13 +220,14 @@ def test_the_results_page_before_scoring_closes(client, d):
 def test_the_organiser_runs_the_tally(client, d, django_capture_on_commit_callbacks):
     task = mock.Mock()
     with (
-        mock.patch("jury.verdict.services.deliberation.tally_edition_task", return_value=task),
+        mock.patch("jury.verdict.tasks.tally_edition", task),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = as_user(client, d.organiser).post(reverse("verdict:tally_run", args=[d.edition.pk]))
 
     assert response.status_code == 302
     task.delay.assert_called_once_with(edition_id=d.edition.pk, trigger="organiser", requested_by_id=d.organiser.pk)
+    assert AuditEvent.objects.filter(action="tally.requested", actor=d.organiser).count() == 1
 
 
 def test_only_an_organiser_may_run_the_tally(client, d):

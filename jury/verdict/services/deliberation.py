@@ -1,12 +1,12 @@
-"""The jury's deliberation after scoring closes: running a tally on demand, marking finalists, the chair's
-decision on ties the rules leave open, and the organiser's approval of the winner.
+"""The jury's deliberation after scoring closes: marking finalists, the chair's decision on ties the rules
+leave open, and the organiser's approval of the winner. (An organiser's request for a tally now is
+`tally_request` in services/tally.py.)
 
 Every write checks the actor's permission, takes the edition's row lock (so decisions are made one after
 the other and never after the announcement is published), validates, and is audit-logged. Nothing here
 changes what the public or the nominees see: that happens only when the announcement is published."""
 
 import logging
-from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -43,25 +43,6 @@ def _latest_tally_or_refuse(edition: Edition) -> TallyRun:
     if tally is None:
         raise ValidationError(_("There is no tally of this edition yet."), code="no_tally")
     return tally
-
-
-def tally_edition_task():
-    """The tally task, looked up when needed: it lives beside the announcement tasks."""
-    return getattr(import_module("jury.verdict.tasks"), "tally_edition", None)
-
-
-def tally_request(*, actor, edition: Edition, request=None) -> None:
-    """Ask for a tally of the edition now. The task runs after this transaction commits; a tally of
-    unchanged scores finds the result already there."""
-    _check(actor, "verdict.run_tally", edition)
-    task = tally_edition_task()
-    if task is None:
-        raise ValidationError(_("The tally cannot be run yet."), code="tally_unavailable")
-    with transaction.atomic():
-        audit_record(action="verdict.tally_requested", actor=actor, obj=edition, request=request)
-        transaction.on_commit(
-            lambda: task.delay(edition_id=edition.pk, trigger=TallyRun.Trigger.ORGANISER, requested_by_id=actor.pk)
-        )
 
 
 @transaction.atomic
