@@ -549,16 +549,18 @@ class _Tally:
             try:
                 self._create_scorecard_table(cursor)
                 _pause_for_tests("scorecards")
-                self._write_input(writer, codes)
-                digest = writer.digest()
-                document = {**head_doc, "scorecards": writer.kept} if self.keep_input else None
                 if digest_only:
+                    self._write_input(writer, codes)
+                    digest = writer.digest()
+                    document = {**head_doc, "scorecards": writer.kept} if self.keep_input else None
                     done = True
                     return TallyOutput({}, digest, head, length, document)
-                if stop_if is not None and (found := stop_if(digest)) is not None:
+                result = self._compute(cursor, codes, startups, writer, stop_if)
+                digest = self._digest
+                document = {**head_doc, "scorecards": writer.kept} if self.keep_input else None
+                if result is None:
                     done = True
-                    return TallyOutput({}, digest, head, length, document, existing=found)
-                result = self._compute(cursor, codes, startups)
+                    return TallyOutput({}, digest, head, length, document, existing=self._existing)
                 problems = None
                 if integrity:
                     from .integrity import integrity_problems
@@ -589,7 +591,9 @@ class _Tally:
 
     # -- the report
 
-    def _compute(self, cursor, codes: dict[int, str], startups: dict[int, str]) -> dict:
+    def _compute(self, cursor, codes: dict[int, str], startups: dict[int, str], writer: _InputWriter, stop_if):
+        """The report. The one pass over the scorecards also writes the input's digest; when `stop_if`
+        finds a stored run of that input, None (the run is in self._existing)."""
         edition = self.edition
         rubric = self.rubric
         d = rubric.denominator
@@ -653,13 +657,13 @@ class _Tally:
 
         # z-scores: one per distinct (juror, N), summed per nomination in the database.
         zmap: dict[tuple[int, int], int] = {}
+        cursor.execute(f"SELECT juror_id, n, COUNT(*) FROM {table} GROUP BY juror_id, n")
+        juror_values = [(j, int(n), int(count)) for j, n, count in cursor.fetchall()]
         if any(info["t"] for info in jurors.values()):
-            cursor.execute(f"SELECT DISTINCT juror_id, n FROM {table}")
             rows = []
-            for j, n in cursor.fetchall():
+            for j, n, _count in juror_values:
                 info = jurors[j]
                 if info["t"]:
-                    n = int(n)
                     z = z_truncated(info["n"] * n - info["s"], info["t"])
                     if z:
                         zmap[(j, n)] = z
@@ -690,18 +694,44 @@ class _Tally:
             lenient[j][int(k) - 1] = int(s)
             lenient_counts[j] = lenient_counts.get(j, 0) + int(count)
 
-        # One pass over (nomination, juror, N): who scored what (bitmasks), and each juror's best
-        # nomination among those they scored, with their own scorecard left out.
+        # Kendall's W over all jurors and nominations, when every nomination is ranked and every juror
+        # scored each one (then the ranks are the midranks of each juror's values, known from the
+        # counts above, and their sums come out of the pass below); otherwise in SQL (_agreement).
+        midranks: dict[tuple[int, int], int] | None = None
+        if all(e.count >= quorum for e in noms.values()) and all(info["n"] == len(noms) for info in jurors.values()):
+            midranks, below = {}, {}
+            for j, n, count in sorted(juror_values, key=lambda r: (r[0], r[1])):
+                done_below = below.get(j, 0)
+                midranks[(j, n)] = 2 * done_below + count + 1
+                below[j] = done_below + count
+            self._kendall_ties = sum(count**3 - count for _j, _n, count in juror_values)
+        rank_sums: dict[int, int] = {}
+
+        # One pass over the scorecards, by nomination: the input's digest, who scored what (bitmasks),
+        # each juror's best nomination among those they scored with their own scorecard left out, and
+        # the rank sums.
         scored_left_out: dict[int, tuple] = {}  # juror -> best (num, den, nomination)
         raw = method == TallyMethod.RAW
         bits = {j: 1 << i for j, i in index.items()}
+        pg = connection.vendor == "postgresql"
+        codes_json: dict[int, str] = {}
         stream = connection.chunked_cursor()
         try:
-            stream.execute(f"SELECT nomination, juror_id, n FROM {table}")
+            stream.execute(
+                f"SELECT t.id, t.nomination, t.juror_id, {self.scores_sql('t')}, t.n FROM {table} t "
+                "ORDER BY t.nomination, t.id"
+            )
             while rows := stream.fetchmany(STREAM_BATCH):
-                for nom_id, j, n in rows:
+                writer.add_rows(
+                    [r[:4] for r in rows] if pg else [(a, b, c, _sorted_scores_text(d)) for a, b, c, d, _n in rows],
+                    codes_json,
+                    codes,
+                )
+                for _id, nom_id, j, _scores, n in rows:
                     entry = noms[nom_id]
                     entry.jurors |= bits[j]
+                    if midranks is not None:
+                        rank_sums[nom_id] = rank_sums.get(nom_id, 0) + midranks[(j, n)]
                     k = entry.count
                     if k - 1 >= quorum and k > 1:
                         num = (entry.total - n) if raw else (entry.z - zmap.get((j, n), 0))
@@ -714,6 +744,11 @@ class _Tally:
                             scored_left_out[j] = (num, k - 1, nom_id)
         finally:
             stream.close()
+        self._digest = writer.digest()
+        if stop_if is not None and (found := stop_if(self._digest)) is not None:
+            self._existing = found
+            return None
+        self._rank_sums = list(rank_sums.values()) if midranks is not None else None
         _pause_for_tests("stream")
 
         # Entries and the ranking.
@@ -831,6 +866,16 @@ class _Tally:
                 cursor.execute(f"ANALYZE {v} (nomination, juror_id, n)")
 
         # Overall: ranks of N per juror (average ranks for ties, doubled to stay integers).
+        if self._rank_sums is not None and v == self.table:
+            out["kendall_w"] = _kendall(self._rank_sums, m, n, self._kendall_ties)
+        else:
+            out["kendall_w"] = self._kendall_sql(cursor, v, m, n)
+        if not columns:
+            return out
+        self._per_criterion(cursor, v, m, n, columns, out)
+        return out
+
+    def _kendall_sql(self, cursor, v: str, m: int, n: int) -> str | None:
         cursor.execute(
             f"SELECT nomination, SUM(2 * rnk + ties - 1) FROM (SELECT nomination, "
             f"RANK() OVER (PARTITION BY juror_id ORDER BY n) AS rnk, "
@@ -839,10 +884,9 @@ class _Tally:
         sums2 = [int(r[1]) for r in cursor.fetchall()]
         cursor.execute(f"SELECT COUNT(*) FROM {v} GROUP BY juror_id, n")
         ties = sum(int(t) ** 3 - int(t) for (t,) in cursor.fetchall())
-        out["kendall_w"] = _kendall(sums2, m, n, ties)
-        if not columns:
-            return out
+        return _kendall(sums2, m, n, ties)
 
+    def _per_criterion(self, cursor, v: str, m: int, n: int, columns: list[str], out: dict) -> None:
         # Per criterion: midranks from the counts per (juror, criterion, value), joined back.
         cursor.execute(
             " UNION ALL ".join(
@@ -881,7 +925,6 @@ class _Tally:
             sums = per.get(i, [])
             if len(sums) == n:
                 out["per_criterion"][str(r["id"])] = _kendall(sums, m, n, ties_c.get(i, 0))
-        return out
 
     # -- leniency
 
