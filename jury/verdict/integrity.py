@@ -227,8 +227,44 @@ def _check(edition: Edition, cards: str, cards_params: list, problems: _Problems
             return latest_rows[latest_at - 1]
 
         latest = next_latest()
+        match_payload = _JSONB_PAYLOAD.fullmatch
+        submitted_row = Scorecard.Status.SUBMITTED
         while rows := chain.fetchmany(STREAM_BATCH):
             for seq, kind, scorecard_id, raw, prev_hash, stored_hash in rows:
+                # The usual case, inline: an event of the application's shape, linked and hashed right,
+                # whose scorecard (if it is its latest event) is submitted with the same scores.
+                match = fast and match_payload(raw)
+                forms = match and _scores_forms(match[6])
+                if forms:
+                    v, at, p_seq, p_kind, juror, _scores, p_edition, p_scorecard, nomination = match.groups()
+                    text = (
+                        f'{prev_hash}\n{{"at":{at},"edition":{p_edition},"juror":{juror},"kind":"{p_kind}",'
+                        f'"nomination":{nomination},"scorecard":{p_scorecard},"scores":{{{forms[0]}}},'
+                        f'"seq":{p_seq},"v":{v}}}'
+                    )
+                    is_latest = latest is not None and latest[0] == seq
+                    if (
+                        seq == expected_seq
+                        and prev_hash == expected_prev
+                        and sha256(text.encode()).hexdigest() == stored_hash
+                        and int(p_seq) == seq
+                        and p_kind == kind
+                        and int(p_scorecard) == scorecard_id
+                        and int(p_edition) == edition_id
+                        and (
+                            not is_latest
+                            or (
+                                latest[1]
+                                and latest[2] == submitted_row
+                                and p_kind == SUBMITTED
+                                and latest[3] == forms[1]
+                            )
+                        )
+                    ):
+                        expected_prev, expected_seq = stored_hash, seq + 1
+                        if is_latest:
+                            latest = next_latest()
+                        continue
                 event = (fast and _fast_canonical(raw)) or _slow_canonical(raw)
                 if seq != expected_seq:
                     problems.add(

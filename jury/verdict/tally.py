@@ -509,6 +509,7 @@ class _Tally:
             scores_name, scores_params = "others", ids
         else:
             scores_sql, scores_name, scores_params = _scores_text_sql(), "scores", []
+        _per_scorecard_plan(cursor, True)
         cursor.execute(
             f"CREATE TEMPORARY TABLE {self.table} AS "
             f"SELECT sc.id AS id, sc.nomination_id AS nomination, sc.juror_id AS juror_id, "
@@ -519,6 +520,7 @@ class _Tally:
             f"GROUP BY sc.id, sc.nomination_id, sc.juror_id",
             [*params, *scores_params, *ids, self.edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
         )
+        _per_scorecard_plan(cursor, False)
         if connection.vendor == "postgresql":
             # Temporary tables get no statistics otherwise (and the planner then nests loops over them).
             cursor.execute(f"ANALYZE {self.table} (id, nomination, juror_id, n)")
@@ -1060,6 +1062,7 @@ def ranking_only(edition: Edition) -> list[tuple[int, int, dict | None]]:
     top = rubric.top_criterion
     with transaction.atomic(), connection.cursor() as cursor:
         _session_settings(cursor)
+        _per_scorecard_plan(cursor, True)
         cursor.execute(
             "SELECT nomination, COUNT(*), SUM(n), SUM(CASE WHEN rn = (k + 1) / 2 OR rn = (k + 2) / 2 THEN n ELSE 0 END), "
             "SUM(tv), SUM(tc) FROM (SELECT nomination, n, tv, tc, ROW_NUMBER() OVER (PARTITION BY nomination "
@@ -1092,3 +1095,14 @@ def _session_settings(cursor) -> None:
     memory) and no JIT (compiling the expressions costs more than it saves on these queries)."""
     if connection.vendor == "postgresql":
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [TALLY_WORK_MEM])
+
+
+def _per_scorecard_plan(cursor, on: bool) -> None:
+    """Around the GROUP BY scorecard over the scores on PostgreSQL: without hash joins and hash
+    aggregates, the planner merges the scorecards with the scores through their indexes, already in
+    scorecard order, and groups them as they come (about twice as fast as hashing 500,000 groups)."""
+    if connection.vendor == "postgresql":
+        value = "off" if on else "on"
+        cursor.execute(
+            "SELECT set_config('enable_hashagg', %s, true), set_config('enable_hashjoin', %s, true)", [value, value]
+        )
