@@ -9,7 +9,8 @@ criteria (scorecards and scores by INSERT ... SELECT, scores from a fixed formul
 every scorecard (hashed in Python, sent with COPY). Then, each in a fresh subprocess (so ru_maxrss is
 its own): the single raw SQL weighted-mean GROUP BY, the ranking alone (tally.ranking_only), and the
 task's whole work (services.tally.tally_run: input digest, the tally with the report, the chain
-integrity check, storing the row). Prints the times, the ratios to the raw query, and peak memory.
+integrity check, storing the row). Prints the times, the ratios to the raw query, peak memory, and the
+CPU seconds of the tally's Python process and of its PostgreSQL backend (and the raw query's backend).
 """
 
 import argparse
@@ -164,7 +165,10 @@ def measure(what: str, edition_id: int) -> None:
     from jury.verdict.tally import ranking_only
 
     edition = Edition.objects.get(pk=edition_id)
+    backend = _backend_cpu_reader(connection)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    backend_before = backend()
+    cpu_before = time.process_time()
     started = time.perf_counter()
     if what == "raw":
         with connection.cursor() as cursor:
@@ -178,8 +182,46 @@ def measure(what: str, edition_id: int) -> None:
         rows = len(run.result["ranking"])
         assert run.integrity_ok, run.problems[:3]
     seconds = time.perf_counter() - started
+    python_cpu = time.process_time() - cpu_before
+    backend_after = backend()
+    database_cpu = None if backend_after is None else backend_after - backend_before
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "peak_kib": peak, "baseline_kib": baseline, "rows": rows}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_kib": peak,
+                "baseline_kib": baseline,
+                "rows": rows,
+                "python_cpu": python_cpu,
+                "database_cpu": database_cpu,
+            }
+        )
+    )
+
+
+def _backend_cpu_reader(connection):
+    """CPU seconds used so far by this connection's PostgreSQL backend, read from /proc when the server
+    runs on this machine (None otherwise; parallel workers are not counted). On a shared machine the
+    wall-clock figures depend on the share of the cores the run got; the CPU figures much less."""
+    if connection.vendor != "postgresql":
+        return lambda: None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = Path(f"/proc/{pid}/stat")
+    if not path.exists():
+        return lambda: None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read():
+        try:
+            fields = path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    return read
 
 
 def run_child(what: str, edition_id: int, env: dict) -> dict:
@@ -191,6 +233,10 @@ def run_child(what: str, edition_id: int, env: dict) -> dict:
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _cpu(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def main() -> None:
@@ -217,6 +263,7 @@ def main() -> None:
         print(f"{connection.vendor}; best of {repeat}; each measurement in a fresh process")
         header = (
             f"{'scores':>10}{'raw SQL s':>11}{'ranking s':>11}{'ratio':>7}{'tally s':>10}{'ratio':>7}{'peak MiB':>10}"
+            f"{'tally py CPU s':>16}{'tally pg CPU s':>16}{'raw pg CPU s':>14}"
         )
         lines = []
         for nominations, jurors in sizes:
@@ -233,6 +280,8 @@ def main() -> None:
                 f"{nominations * jurors * CRITERIA:>10,}{raw:>11.3f}{best['ranking']['seconds']:>11.3f}"
                 f"{best['ranking']['seconds'] / raw:>7.2f}{best['tally']['seconds']:>10.3f}"
                 f"{best['tally']['seconds'] / raw:>7.2f}{best['tally']['peak_kib'] / 1024:>10.1f}"
+                f"{_cpu(best['tally'].get('python_cpu')):>16}{_cpu(best['tally'].get('database_cpu')):>16}"
+                f"{_cpu(best['raw'].get('database_cpu')):>14}"
             )
             print(header, *lines, sep="\n", flush=True)
 

@@ -1,10 +1,17 @@
 """The tally of an edition: from its submitted scorecards to a ranking and a report. Reads only.
 
-The work runs in the database: one pass groups the scores per scorecard into a temporary table
-(`GROUP BY scorecard`), aggregates and window functions run over that table, and one ordered stream of
-scorecard rows (nomination by nomination, never all at once) feeds what needs per-scorecard arithmetic.
-No Score is ever loaded as a model object; memory grows with the number of nominations and jurors, not
-with the number of scores.
+The work runs in the database. One pass groups the scores per scorecard into a temporary table
+(`GROUP BY scorecard`: N, and one column per criterion); everything else reads that table. Set-based
+queries return per-nomination and per-juror rows only: counts, sums and sums of squares of N, min and
+max, the middle values for the medians (ROW_NUMBER over each nomination), the distribution buckets,
+per-criterion sums, the leniency sums, the (juror, N) counts (which give the z-scores, computed once per
+distinct pair in Python and summed per nomination back in the database, and the jurors' midranks), and
+Kendall's per-criterion rank sums. One ordered stream of (scorecard, nomination, juror, scores, N) rows
+(nomination by nomination, in batches, never all at once) writes the input's digest and does what needs
+each scorecard with the nomination's totals: who scored what (bitmasks), the leave-one-out candidates
+and the overall rank sums. No Score is ever loaded as a model object; memory grows with the number of
+nominations and jurors, not with the number of scores. It all runs in one transaction, with a larger
+work_mem and no JIT for it on PostgreSQL (`_session_settings`).
 
 Exact arithmetic decides the ranking, so the database tally and the standalone verifier
 (jury/verdict/verify_bundle.py, an independent implementation of the same rules) agree bit for bit.
