@@ -15,6 +15,13 @@ from .models import ConflictKind
 from .services.conflicts import NOTE_MAX_LENGTH, ConflictAnswer
 
 ALWAYS_ALLOWED = frozenset({"csrfmiddlewaretoken"})
+# Django's form fields refuse a NUL character; these hand-read forms must too, or PostgreSQL does (a 500).
+NUL_REFUSED = _("The form contained a character that cannot be saved. Nothing was saved.")
+
+
+def _contains_nul(data: QueryDict) -> bool:
+    return any("\x00" in value for key in data for value in data.getlist(key))
+
 
 # ---------------------------------------------------------------------------------------------------
 # Scoring
@@ -39,6 +46,9 @@ def read_scorecard_post(data: QueryDict) -> ScorecardPost:
     """The action, the scores keyed by criterion id and the comment. A field that is no part of the
     form (a status, a juror, a score posted twice...) refuses the whole post."""
     post = ScorecardPost()
+    if _contains_nul(data):
+        post.refused = str(NUL_REFUSED)
+        return post
     for key in data:
         if key in ALWAYS_ALLOWED:
             continue
@@ -97,6 +107,9 @@ def read_conflict_post(data: QueryDict, *, nomination_ids: set[int]) -> Conflict
     """One answer per nomination row (`answer_<id>` = no / yes, with `kind_<id>` and `note_<id>`).
     Rows left unanswered are skipped; a row for a nomination not on the form refuses the post."""
     post = ConflictPost()
+    if _contains_nul(data):
+        post.refused = str(NUL_REFUSED)
+        return post
     prefixes = ("answer_", "kind_", "note_")
     for key in data:
         if key in ALWAYS_ALLOWED:

@@ -10,3 +10,6 @@ class NominationAdmin(admin.ModelAdmin):
     search_fields = ["startup_name"]
     list_select_related = ["edition__award", "submitted_by"]
     raw_id_fields = ["submitted_by"]
+    # A private file has no URL, so the admin's file widget cannot show it (it raised a 500); decks are
+    # served only by nominations:pitch_deck, which checks who asks.
+    exclude = ["pitch_deck"]

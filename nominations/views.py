@@ -75,7 +75,9 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, _("This nomination can no longer be changed."))
             return redirect("nominations:detail", pk=nomination.pk)
         raise Http404
-    form = NominationForm(request.POST or None, request.FILES or None, instance=nomination)
+    # Bound on every POST, even an empty one: an unbound form has no cleaned_data to read below.
+    posted = request.method == "POST"
+    form = NominationForm(request.POST if posted else None, request.FILES if posted else None, instance=nomination)
     if request.method == "POST":
         submitting = "submit" in request.POST
         valid = form.is_valid()
