@@ -165,8 +165,10 @@ def measure(what: str, edition_id: int) -> None:
     from jury.verdict.tally import ranking_only
 
     edition = Edition.objects.get(pk=edition_id)
+    if what == "tally":  # not measured: the previous run's row, without loading its result
+        TallyRun.objects.filter(edition=edition).only("id").delete()
     backend = _backend_cpu_reader(connection)
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = _peak_kib()
     backend_before = backend()
     cpu_before = time.process_time()
     started = time.perf_counter()
@@ -177,7 +179,6 @@ def measure(what: str, edition_id: int) -> None:
     elif what == "ranking":
         rows = len(ranking_only(edition))
     else:
-        TallyRun.objects.filter(edition=edition).delete()
         run = tally_run(edition=edition, trigger="schedule")
         rows = len(run.result["ranking"])
         assert run.integrity_ok, run.problems[:3]
@@ -185,7 +186,7 @@ def measure(what: str, edition_id: int) -> None:
     python_cpu = time.process_time() - cpu_before
     backend_after = backend()
     database_cpu = None if backend_after is None else backend_after - backend_before
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_kib()
     print(
         json.dumps(
             {
@@ -198,6 +199,19 @@ def measure(what: str, edition_id: int) -> None:
             }
         )
     )
+
+
+def _peak_kib() -> int:
+    """This process's peak resident memory. VmHWM belongs to the process image, so it starts afresh at
+    exec; ru_maxrss does not (Linux carries the parent's high-water mark over fork and exec, and the
+    parent holds the chain it just wrote)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _backend_cpu_reader(connection):
@@ -244,6 +258,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="smoke run: 100 nominations x 10 jurors")
     parser.add_argument("--sizes", default="1000x50,10000x50", help="NOMINATIONSxJURORS,... (default 1000x50,10000x50)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is shown")
+    parser.add_argument("--verbose", action="store_true", help="print every measurement's JSON")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--edition", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -273,6 +288,9 @@ def main() -> None:
             best = {}
             for what in ("raw", "ranking", "tally"):
                 runs = [run_child(what, edition_id, env) for _ in range(repeat)]
+                if args.verbose:
+                    for run in runs:
+                        print(what, json.dumps(run), flush=True)
                 best[what] = min(runs, key=lambda r: r["seconds"])
                 best[what]["peak_kib"] = max(r["peak_kib"] for r in runs)
             raw = best["raw"]["seconds"]
