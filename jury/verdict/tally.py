@@ -135,20 +135,10 @@ def fixed_ratio(numerator: int, denominator: int, places: int = 6) -> str:
 
 
 def fixed_sqrt_ratio(numerator: int, denominator: int, places: int = 6) -> str:
-    """sqrt(numerator / denominator) as `fixed_sqrt` writes it, with integers only."""
+    """sqrt(numerator / denominator) (>= 0) as a decimal string, rounded half up, exactly (integers only)."""
     scaled = numerator * 10 ** (2 * places)
     floor = math.isqrt(scaled // denominator)
     if (2 * floor + 1) ** 2 * denominator <= 4 * scaled:
-        floor += 1
-    digits = str(floor).rjust(places + 1, "0")
-    return f"{digits[:-places]}.{digits[-places:]}"
-
-
-def fixed_sqrt(value: Fraction, places: int = 6) -> str:
-    """sqrt(value) (value >= 0) as a decimal string, rounded half up, exactly."""
-    scaled = value * 10 ** (2 * places)
-    floor = math.isqrt(scaled.numerator // scaled.denominator)
-    if Fraction((2 * floor + 1) ** 2, 4) <= scaled:
         floor += 1
     digits = str(floor).rjust(places + 1, "0")
     return f"{digits[:-places]}.{digits[-places:]}"
@@ -253,18 +243,6 @@ def _square_sum(a, b, c) -> int:
     return (int(a or 0) << 40) + (int(b or 0) << 21) + int(c or 0)
 
 
-def _fetch_stream(sql: str, params: list):
-    """Rows of a query in batches, through a server-side cursor on PostgreSQL (a client-side one would
-    hold the whole result)."""
-    cursor = connection.chunked_cursor()
-    try:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(STREAM_BATCH):
-            yield from rows
-    finally:
-        cursor.close()
-
-
 def _pause_for_tests(phase: str) -> None:
     """Only for the fault tests: sleep between the phases when the setting (or the environment variable
     of that name, for a worker process the test starts) asks for it, and say where we are."""
@@ -330,14 +308,6 @@ class _InputWriter:
         self.first = False
         if self.kept is not None:
             self.kept.extend([sc_id, nom, code_for(codes, j), scores or ""] for sc_id, nom, j, scores in rows)
-
-    def add(self, scorecard: int, nomination: int, juror: str, scores: str) -> None:
-        item = [scorecard, nomination, juror, scores]
-        piece = canonical_json(item)
-        self.hasher.update(piece if self.first else b"," + piece)
-        self.first = False
-        if self.kept is not None:
-            self.kept.append(item)
 
     def digest(self) -> str:
         self.hasher.update(b"]" + self.suffix.encode())
