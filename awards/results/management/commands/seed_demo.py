@@ -19,7 +19,7 @@ from django.utils import timezone
 from awards.models import Award, Criterion, Edition
 from awards.selectors import AWARD_SLUG
 from awards.services import criteria_save, criterion_levels_save
-from jury.models import Assignment, JuryMember, JuryPlan, JuryRole
+from jury.models import Assignment, ConflictDeclaration, JuryMember, JuryPlan, JuryRole
 from jury.selectors import conflict_reasons
 from jury.services.assignments import assignments_generate, jury_plan_release
 from jury.services.conflicts import ConflictAnswer, conflict_record, conflicts_declare
@@ -263,7 +263,14 @@ class Command(BaseCommand):
         jury_plan_release(actor=organiser, edition=edition)
         for email, (kind, note) in demo_jury.JUROR_CONFLICTS.items():
             juror = by_email[email]
-            first = assigned(juror)[0]
+            # The first nomination given to them that nobody is conflicted with yet: with five jurors and
+            # three per nomination, a nomination can lose at most two to conflicts, whatever the draw.
+            taken = set(
+                ConflictDeclaration.objects.filter(nomination__edition=edition, has_conflict=True).values_list(
+                    "nomination_id", flat=True
+                )
+            )
+            first = next(a for a in assigned(juror) if a.nomination_id not in taken)
             conflicts_declare(
                 actor=juror,
                 answers=[ConflictAnswer(nomination_id=first.nomination_id, has_conflict=True, kind=kind, note=note)],
