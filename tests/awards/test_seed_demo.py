@@ -64,7 +64,12 @@ def test_seed_demo_twice_creates_no_duplicates(capsys):
         "users": 7 + 20,  # demo accounts, and the founders of the other startups
         "emails": 7,
     }
-    assert (first["authenticators"], first["jury members"], first["plans"], first["assignments"]) == (5, 5, 1, 24)
+    assert (first["authenticators"], first["jury members"], first["plans"], first["assignments"]) == (
+        6,
+        5,
+        1,
+        24,
+    )  # TOTP: the organiser and the five jury members
     assert (first["criteria"], first["levels"]) == (5, 25)
     out = capsys.readouterr().out
     assert "organiser@demo.flemingsbergscience.se" in out and "demo-organiser-pass" in out

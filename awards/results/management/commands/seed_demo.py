@@ -118,7 +118,8 @@ class Command(BaseCommand):
             for email, _name in extra_jurors:
                 self.stdout.write(f"  {'juror':<10} {email:<42} {demo_jury.EXTRA_JUROR_PASSWORD}")
             self.stdout.write(
-                f"Jurors need two-factor authentication. Every demo juror and the chair use the TOTP secret "
+                f"Organisers and jurors need two-factor authentication. The demo organiser, the chair and every "
+                f"demo juror use the TOTP secret "
                 f"{demo_jury.DEMO_TOTP_SECRET}: add it to an authenticator app (or run "
                 f"`oathtool --totp -b {demo_jury.DEMO_TOTP_SECRET}`) for the code asked after the password."
             )
@@ -150,7 +151,8 @@ class Command(BaseCommand):
         for email, name in demo_jury.EXTRA_JURORS:
             user = self._account(email, name, demo_jury.EXTRA_JUROR_PASSWORD, staff=False, group=None)
             jury.append((user, JuryRole.JUROR))
-        for user, _role in jury:
+        # Organisers and jurors need two-factor authentication before any privileged page.
+        for user in (accounts["organiser"], *(user for user, _role in jury)):
             self._totp(user)
         scoring = self._edition_in_scoring(award, year=current.year - 1, organiser=accounts["organiser"], jury=jury)
         return award, (past, scoring, current), demo_jury.EXTRA_JURORS
