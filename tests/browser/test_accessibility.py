@@ -8,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from jury.models import Invitation, JuryRole, hash_token
+from jury.models import Invitation, JuryMember, JuryRole, hash_token
+from jury.verdict.models import Announcement
 from nominations.models import Nomination
 from tests.factories import (
     EditionFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
     jury_plan_released,
     rubric_for,
 )
+from tests.verdict.verdict_setup import deliberation
 
 from .helpers import TIMEOUT_MS
 
@@ -74,11 +77,20 @@ def build_world() -> World:
         invited_by=organiser,
     )
 
+    closed = deliberation(ranked=3)
+    # Published: the public edition page shows the winner, the finalists and the announcement.
+    Announcement.objects.create(
+        edition=closed.edition, text_sv="Juryn har valt.", text_en="The jury has chosen.", published_at=timezone.now()
+    )
+    Nomination.objects.filter(pk=closed.first.pk).update(status=Nomination.Status.WINNER)
+    Nomination.objects.filter(pk=closed.second.pk).update(status=Nomination.Status.FINALIST)
+
     pages = {
         "anonymous": [
             reverse("public:home"),
             reverse("awards:edition_detail", args=[open_edition.year]),
             reverse("awards:edition_detail", args=[scoring.year]),
+            reverse("awards:edition_detail", args=[closed.edition.year]),
             reverse("public:past_winners"),
             reverse("public:privacy"),
             reverse("account_login"),
@@ -94,6 +106,8 @@ def build_world() -> World:
             reverse("nominations:detail", args=[submitted.pk]),
             reverse("account_email"),
             reverse("account_change_password"),
+            reverse("accounts:personal_data"),
+            reverse("accounts:delete"),
         ],
         "juror": [
             reverse("jury:dashboard"),
@@ -101,7 +115,11 @@ def build_world() -> World:
             reverse("jury:score", args=[nominations[0].pk]),
             reverse("mfa_index"),
         ],
-        "chair": [reverse("jury:dashboard"), reverse("jury:score", args=[nominations[1].pk])],
+        "chair": [
+            reverse("jury:dashboard"),
+            reverse("jury:score", args=[nominations[1].pk]),
+            reverse("verdict:results", args=[closed.edition.pk]),
+        ],
         "organiser": [
             reverse("awards:organiser_edition_list"),
             reverse("awards:organiser_edition_create"),
@@ -116,8 +134,13 @@ def build_world() -> World:
             reverse("jury:assignments", args=[scoring.pk]),
             reverse("jury:progress", args=[scoring.pk]),
             reverse("jury:organiser_conflicts", args=[scoring.pk]),
+            reverse("verdict:results", args=[closed.edition.pk]),
+            reverse("verdict:announcement", args=[closed.edition.pk]),
         ],
     }
+    # The chair of the closed edition sits on the scoring edition's jury too, to see both.
+    JuryMember.objects.create(edition=closed.edition, user=chair, role=JuryRole.CHAIR)
+    JuryMember.objects.filter(user=closed.chair).delete()
     users = {"startup": startup, "juror": juror, "chair": chair, "organiser": organiser}
     return World(pages=pages, users=users)
 
