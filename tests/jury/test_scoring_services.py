@@ -77,11 +77,10 @@ def test_one_wrong_value_saves_nothing_of_the_others(jury):
 def test_a_criterion_of_another_edition_is_refused(jury):
     foreign = CriterionFactory(edition=EditionFactory())
 
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         scorecard_save(actor=jury.juror, nomination=jury.nomination, values={**values(jury, 3, 3, 3), foreign.pk: 3})
 
-    with translation.override("en"):
-        assert caught.value.message_dict["__all__"] == ["The form contained a score for an unknown criterion."]
+    assert caught.value.message_dict["__all__"] == ["The form contained a score for an unknown criterion."]
     assert Scorecard.objects.count() == 0
 
 
