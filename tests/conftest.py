@@ -20,6 +20,17 @@ def _mail_through_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Requests and e-mails in several languages leave a language active in the thread. Every test
+    starts as the test database's set-up left it (management commands deactivate all translations:
+    the English source texts), whatever the test before it did."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate_all()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
