@@ -3,10 +3,22 @@
 `BootstrapBoundField` gives each widget the classes crispy-forms' bootstrap5 pack gives it (and
 `is-invalid` when the field has errors), so templates/forms/field.html can print `{{ field }}` with the
 label, help text and errors around it. Django itself adds `required`, `aria-invalid` and the
-`aria-describedby` that points at the help text and the errors."""
+`aria-describedby` that points at the help text and the errors.
+
+For speed, `render_bootstrap_field` ({% bootstrap_field %}) writes that template's markup in Python and
+`PythonWidgetRenderer` (settings.FORM_RENDERER) writes the plain widgets' markup; both are compared with
+the templates byte for byte in tests/core/test_forms_rendering.py."""
+
+from decimal import Decimal
+from html import escape as html_escape
 
 from django import forms
 from django.forms import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 
 
 def bootstrap_widget_class(widget: forms.Widget) -> str:
@@ -30,3 +42,138 @@ class BootstrapBoundField(BoundField):
             classes.append("is-invalid")
         attrs["class"] = " ".join(c for c in classes if c)
         return attrs
+
+
+# ---------------------------------------------------------------------------------------------------
+# Widgets and fields rendered in Python: the same markup as Django's templates, at a fraction of the cost.
+
+
+def _attr_value(value) -> str:
+    # `{{ value|stringformat:'s' }}`: a safe string is kept as it is, anything else escaped (as
+    # django.utils.html.escape does, without its lazy-string wrapper).
+    return value if isinstance(value, SafeData) else html_escape(str(value))
+
+
+def _text(value) -> str:
+    # `{{ value }}`: localized, then escaped unless safe.
+    if type(value) is str:
+        return html_escape(value)
+    return conditional_escape(localize(value))
+
+
+def _attrs(attrs: dict) -> str | None:
+    """django/forms/widgets/attrs.html; None if a value is not a plain one (the template then renders it)."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {_text(name)}")
+        elif isinstance(value, _PLAIN):
+            parts.append(f' {_text(name)}="{_attr_value(value)}"')
+        else:
+            return None
+    return "".join(parts)
+
+
+_PLAIN = (str, int, float, Decimal, Promise)
+
+
+def _render_input(widget: dict) -> str | None:
+    attrs = _attrs(widget["attrs"])
+    value = widget["value"]
+    if attrs is None or (value is not None and not isinstance(value, _PLAIN)):
+        return None
+    value = "" if value is None else f' value="{_attr_value(value)}"'
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{attrs}>'
+
+
+def _render_textarea(widget: dict) -> str | None:
+    attrs = _attrs(widget["attrs"])
+    value = widget["value"]
+    if attrs is None or (value and not isinstance(value, _PLAIN)):
+        return None
+    return f'<textarea name="{_text(widget["name"])}"{attrs}>\n{_text(value) if value else ""}</textarea>'
+
+
+def _render_select(widget: dict) -> str | None:
+    attrs = _attrs(widget["attrs"])
+    if attrs is None:
+        return None
+    # Each option ends with a newline: select.html includes select_option.html, which ends with one.
+    parts = [f'<select name="{_text(widget["name"])}"{attrs}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in group_choices:
+            option_attrs = _attrs(option["attrs"])
+            if option["template_name"] != "django/forms/widgets/select_option.html" or option_attrs is None:
+                return None
+            if not isinstance(option["value"], _PLAIN) or not isinstance(option["label"], _PLAIN):
+                return None
+            parts.append(
+                f'\n  <option value="{_attr_value(option["value"])}"{option_attrs}>{_text(option["label"])}</option>\n'
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+_INPUT_TEMPLATES = ("text", "number", "email", "url", "password", "tel", "search", "hidden", "checkbox")
+PYTHON_WIDGET_TEMPLATES = {
+    **{f"django/forms/widgets/{name}.html": _render_input for name in _INPUT_TEMPLATES},
+    "django/forms/widgets/input.html": _render_input,
+    "django/forms/widgets/textarea.html": _render_textarea,
+    "django/forms/widgets/select.html": _render_select,
+}
+
+
+class PythonWidgetRenderer(DjangoTemplates):
+    """Django's form renderer, but the plain inputs, textareas and selects are written in Python (exactly
+    as Django's templates write them: tests/core/test_forms_rendering.py compares the two); anything else,
+    and any value that is not a plain string or number, goes through the templates as usual."""
+
+    def render(self, template_name, context, request=None):
+        render_widget = PYTHON_WIDGET_TEMPLATES.get(template_name)
+        if render_widget is not None and "widget" in context:
+            html = render_widget(context["widget"])
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
+
+
+def render_bootstrap_field(field: BoundField) -> str:
+    """templates/forms/field.html in Python, newlines around it included (that template stays the reference
+    tests/core/test_forms_rendering.py compares with)."""
+    required = field.field.required
+    asterisk = '<span class="asteriskField">*</span>' if required else ""
+    required_class = " requiredField" if required else ""
+    auto_id = _text(field.auto_id)
+    label = f"{_text(field.label)}{asterisk}</label>"
+    if field.widget_type == "checkbox":
+        head = (
+            f'\n<div class="mb-3"><div id="div_{auto_id}" class="form-check">{conditional_escape(field)}\n'
+            f'  <label for="{_text(field.id_for_label)}" class="form-check-label{required_class}">{label}\n'
+        )
+    else:
+        head = (
+            f'\n<div id="div_{auto_id}" class="mb-3">\n'
+            f'  <label for="{_text(field.id_for_label)}" class="form-label{required_class}">{label}\n'
+            f"  {conditional_escape(field)}\n"
+        )
+    parts = [head]
+    errors = field.errors
+    if errors:
+        parts.append(f'\n  <div id="{auto_id}_error" class="invalid-feedback">')
+        for number, error in enumerate(errors, 1):
+            parts.append(f'<p id="error_{number}_{auto_id}"><strong>{_text(error)}</strong></p>')
+        parts.append("</div>")
+    if field.help_text:
+        parts.append(f'\n  <div id="{auto_id}_helptext" class="form-text">{_text(field.help_text)}</div>')
+    parts.append("\n</div>")
+    if field.widget_type == "checkbox":
+        parts.append("</div>")
+    parts.append("\n")
+    html = "".join(parts)  # every piece above is escaped
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703

@@ -37,7 +37,7 @@ class NominationStartForm(forms.Form):
 class NominationForm(forms.ModelForm):
     """Everything the applicant fills in. Every field is optional while it is a draft; the service
     checks completeness on submit. Format checks (organisation number, URL, PDF) always apply.
-    Rendered field by field through templates/forms/field.html."""
+    Rendered field by field with {% bootstrap_field %} (templates/forms/field.html, in Python)."""
 
     bound_field_class = BootstrapBoundField
 

@@ -37,10 +37,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=200, help="timed requests per page (default 200)")
     parser.add_argument("--profile", choices=PAGES, action="append", default=[], help="cProfile this page")
     parser.add_argument("--top", type=int, default=35, help="functions printed per profile (default 35)")
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    parser.add_argument("--save-html", type=Path, metavar="DIR", help="write each page's HTML to DIR/<page>.html")
     return parser.parse_args()
 
 
-def count_queries(connection, client, path: str) -> int:
+def count_queries(connection, client, path: str, *, show: bool = False) -> int:
     sent = []
 
     def record(execute, sql, params, many, context):
@@ -49,6 +51,9 @@ def count_queries(connection, client, path: str) -> int:
 
     with connection.execute_wrapper(record):
         client.get(path)
+    if show:
+        for sql in sent:
+            print(f"  {sql[:300]}")
     return len(sent)
 
 
@@ -95,7 +100,10 @@ def main() -> None:
                     client.cookies[cookie] = session
                 response = client.get(path)
                 assert response.status_code == 200, (name, response.status_code)
-                queries = count_queries(connection, client, path)
+                if args.save_html:
+                    args.save_html.mkdir(parents=True, exist_ok=True)
+                    (args.save_html / f"{name}.html").write_bytes(response.content)
+                queries = count_queries(connection, client, path, show=args.sql)
                 profiler = cProfile.Profile() if name in args.profile else None
                 cpu, wall = time.process_time(), time.perf_counter()
                 if profiler:

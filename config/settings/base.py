@@ -142,6 +142,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's renderer, but plain inputs, textareas and selects written in Python (same markup; core/forms.py).
+FORM_RENDERER = "core.forms.PythonWidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

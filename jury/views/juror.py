@@ -89,6 +89,33 @@ def _page_links(request: HttpRequest, board: selectors.EditionDashboard) -> dict
     }
 
 
+# A URL with a nomination's pk in it, reversed once a request rather than once a row.
+_PK_PLACEHOLDER = 2_147_483_647
+
+
+def _pk_url_formatter(view_name: str):
+    head, tail = reverse(view_name, args=[_PK_PLACEHOLDER]).split(str(_PK_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _dashboard_rows(board: selectors.EditionDashboard, first_number: int, score_url, scorecards_url) -> list[dict]:
+    """The page's rows with what the template prints, worked out here: the template runs per row."""
+    chair_after_scoring = board.scoring_closed and board.member.is_chair
+    rows = []
+    for number, row in enumerate(board.rows, first_number):
+        rows.append(
+            {
+                "state": row.state,
+                "number": number,
+                "name": row.startup_name,
+                "pitch": row.pitch,
+                "score_href": score_url(row.nomination_id),
+                "scorecards_href": scorecards_url(row.nomination_id) if chair_after_scoring else "",
+            }
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -105,14 +132,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         selectors.FILTER_SUBMITTED: _("Submitted"),
     }
     filters = [(key, label, _filter_href(request, key)) for key, label in filter_labels.items()]
+    score_url, scorecards_url = _pk_url_formatter("jury:score"), _pk_url_formatter("jury:scorecards")
     editions = []
     for board in boards:
         counts = board.counts()
+        first_number = board.page.start_index() if board.page else 1
         editions.append(
             {
                 "board": board,
-                "rows": board.rows,
-                "first_number": board.page.start_index() if board.page else 1,
+                "rows": _dashboard_rows(board, first_number, score_url, scorecards_url),
+                "first_number": first_number,
                 "filters": [(key, label, counts[key], href) for key, label, href in filters],
                 "pagination": _page_links(request, board),
             }
@@ -122,6 +151,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "show": show,
         "has_mfa": has_mfa(request.user),
         "undeclared": sum(board.undeclared for board in boards if not board.scoring_closed),
+        "conflicts_href": reverse("jury:conflicts"),
+        # The navigation's jury link (jury.context_processors): a dashboard means a seat on a jury.
+        "is_juror": True,
     }
     return render(request, "jury/juror/dashboard.html", context)
 

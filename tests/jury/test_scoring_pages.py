@@ -189,7 +189,7 @@ def test_dashboard_queries_do_not_grow_with_the_assignments(client, django_asser
     client.cookies["django_language"] = "en"
     client.force_login(few)
     expected = _dashboard_queries(client)
-    assert expected <= 7  # session, user, seats, counts, one page of assignments, MFA, the menu's jury link
+    assert expected <= 6  # session, user, seats, counts, one page of assignments, MFA (the menu's jury link: the view)
     client.force_login(many)
 
     with django_assert_num_queries(expected):

@@ -1,0 +1,77 @@
+"""core.forms writes fields and plain widgets in Python: the markup must be exactly what Django's widget
+templates and templates/forms/field.html write."""
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from core.forms import BootstrapBoundField, PythonWidgetRenderer, render_bootstrap_field
+from nominations.forms import NominationForm
+
+TEMPLATES = DjangoTemplates()
+PYTHON = PythonWidgetRenderer()
+
+
+class Sample(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+    text = forms.CharField(max_length=10, help_text="Ten <b>at most</b>", initial='a "quoted" <value> & more')
+    safe = forms.CharField(required=False, initial=mark_safe("<i>kept</i>"))
+    number = forms.IntegerField(min_value=1, initial=12345)
+    decimal = forms.DecimalField(required=False, initial="1.50", localize=True)
+    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"autocomplete": "email", "disabled": True}))
+    url = forms.URLField(required=False, widget=forms.URLInput(attrs={"placeholder": "https://", "hidden": False}))
+    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput, initial="x")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), initial="line\n<two>")
+    empty_notes = forms.CharField(required=False, widget=forms.Textarea)
+    choice = forms.ChoiceField(choices=[("", "Choose..."), ("a", "A & B"), (1, "One")], initial="a")
+    grouped = forms.ChoiceField(required=False, choices=[("G <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")])
+    many = forms.MultipleChoiceField(required=False, choices=[("a", "A"), ("b", "B")], initial=["a", "b"])
+    flag = forms.BooleanField(required=False, initial=True)
+    required_flag = forms.BooleanField(label="I agree")
+    upload = forms.FileField(required=False)
+    date = forms.DateField(required=False)
+    radio = forms.ChoiceField(required=False, widget=forms.RadioSelect, choices=[("a", "A")])
+
+
+def forms_to_compare():
+    return [
+        Sample(),
+        Sample(data={"text": "far too long <text>", "number": "0", "choice": "nope", "notes": "<x>"}),
+        Sample(data={"text": "ok", "number": "3", "choice": "1", "required_flag": "on", "grouped": "y"}),
+        NominationForm(),
+        NominationForm(data={"startup_name": "", "org_number": "12", "website": "ftp://x", "sector": "x"}),
+    ]
+
+
+@pytest.mark.parametrize("form", forms_to_compare(), ids=lambda form: f"{type(form).__name__}-{form.is_bound}")
+def test_widgets_written_in_python_match_the_templates(form):
+    for name in form.fields:
+        form.renderer = TEMPLATES
+        expected = str(form[name])
+        form.renderer = PYTHON
+        assert str(form[name]) == expected, name
+
+
+@pytest.mark.parametrize("form", forms_to_compare(), ids=lambda form: f"{type(form).__name__}-{form.is_bound}")
+def test_bootstrap_field_matches_the_field_template(form):
+    for name in form.fields:
+        expected = render_to_string("forms/field.html", {"field": form[name]})
+        assert render_bootstrap_field(form[name]) == expected, name
+
+
+def test_the_site_renders_forms_with_python_widgets():
+    assert isinstance(NominationForm().renderer, PythonWidgetRenderer)
+
+
+def test_plain_widgets_skip_the_templates(monkeypatch):
+    rendered = []
+    monkeypatch.setattr(DjangoTemplates, "render", lambda self, name, *args, **kwargs: rendered.append(name) or "")
+    form = NominationForm()
+    form.renderer = PYTHON
+    for name in form.fields:
+        str(form[name])
+    assert rendered == ["django/forms/widgets/clearable_file_input.html"]
