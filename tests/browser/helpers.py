@@ -1,6 +1,8 @@
 """What the browser tests share: how Chromium is started, the console watch that fails a test on
 errors, CSP violations and failed requests, and small steps every journey takes."""
 
+import contextlib
+import re
 from urllib.parse import urlsplit
 
 from django.urls import reverse
@@ -69,3 +71,20 @@ def choose_language(page: Page, live_url: str, language: str) -> None:
         switcher.locator(f'[type=submit][name=language][value="{language}"]').click()
     assert html_lang(page) == language
     expect(switcher.locator(f'[value="{language}"]')).to_have_attribute("aria-current", "true")
+
+
+def print_failure_report(contexts, console: ConsoleLog) -> None:
+    """For a failing test's report: where each browser was, what it showed, and what the console said."""
+    for context in contexts:
+        for open_page in context.pages:
+            with contextlib.suppress(Exception):
+                print(f"--- {open_page.url}\n{open_page.locator('body').inner_text(timeout=1_000)[:3000]}")
+    print("--- console errors:", *console.errors, "--- failed responses:", *console.failed_responses, sep="\n")
+
+
+def assert_clean_console(console: ConsoleLog) -> None:
+    """No CSP violation, no console or page error, no failed response."""
+    csp = [e for e in console.errors if re.search(r"Content.Security.Policy|Refused to", e, re.IGNORECASE)]
+    assert not csp, "CSP violations:\n" + "\n".join(csp)
+    assert not console.errors, "console or page errors:\n" + "\n".join(console.errors)
+    assert not console.failed_responses, "failed responses:\n" + "\n".join(console.failed_responses)

@@ -11,7 +11,6 @@ the scores; the conflicted nomination's page is a 404.
 Console errors, page errors, Content-Security-Policy violations and unexpected failed requests fail the
 test."""
 
-import contextlib
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -33,7 +32,15 @@ from jury.services.invitations import invitation_create
 from nominations.models import Nomination
 from tests.factories import EditionFactory, OrganiserFactory, SubmittedNominationFactory, rubric_for
 
-from .helpers import CSP_LISTENER, TIMEOUT_MS, ConsoleLog, choose_language, path_of, submit
+from .helpers import (
+    CSP_LISTENER,
+    TIMEOUT_MS,
+    ConsoleLog,
+    choose_language,
+    path_of,
+    print_failure_report,
+    submit,
+)
 from .test_signup_mfa import fresh_totp
 
 pytestmark = pytest.mark.browser
@@ -389,10 +396,7 @@ def test_invited_juror_sets_up_mfa_declares_a_conflict_and_scores(browser, live_
         assert console.failed_responses == [f"404 GET {conflicted_url}"], console.failed_responses
     except Exception:
         # For the failure report: where the browser was and what it showed.
-        for open_page in context.pages:
-            with contextlib.suppress(Exception):
-                print(f"--- {open_page.url}\n{open_page.locator('body').inner_text(timeout=1_000)[:3000]}")
-        print("--- console errors:", *console.errors, "--- failed responses:", *console.failed_responses, sep="\n")
+        print_failure_report([context], console)
         raise
     finally:
         context.close()

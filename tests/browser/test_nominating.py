@@ -7,7 +7,6 @@ given and the nomination submitted: the page says so and a confirmation e-mail a
 then marks it eligible on the screening pages, and the applicant's page shows it.
 Console errors, page errors, Content-Security-Policy violations and failed requests fail the test."""
 
-import contextlib
 import re
 
 import pytest
@@ -23,7 +22,16 @@ from nominations.models import Nomination
 from tests.factories import AwardFactory, EditionFactory, OrganiserFactory
 from tests.nominations.pdfs import real_pdf
 
-from .helpers import CSP_LISTENER, TIMEOUT_MS, ConsoleLog, choose_language, path_of, submit
+from .helpers import (
+    CSP_LISTENER,
+    TIMEOUT_MS,
+    ConsoleLog,
+    assert_clean_console,
+    choose_language,
+    path_of,
+    print_failure_report,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -278,17 +286,10 @@ def test_nominate_save_draft_come_back_submit_and_be_screened(browser, live_serv
         expect(page.locator("main")).to_contain_text("Found eligible")
         expect(page.get_by_role("link", name="Change the nomination")).to_have_count(0)
 
-        csp = [e for e in console.errors if re.search(r"Content.Security.Policy|Refused to", e, re.IGNORECASE)]
-        assert not csp, "CSP violations:\n" + "\n".join(csp)
-        assert not console.errors, "console or page errors:\n" + "\n".join(console.errors)
-        assert not console.failed_responses, "failed responses:\n" + "\n".join(console.failed_responses)
+        assert_clean_console(console)
     except Exception:
         # For the failure report: where each browser was and what it showed.
-        for context in contexts:
-            for open_page in context.pages:
-                with contextlib.suppress(Exception):
-                    print(f"--- {open_page.url}\n{open_page.locator('body').inner_text(timeout=1_000)[:3000]}")
-        print("--- console errors:", *console.errors, "--- failed responses:", *console.failed_responses, sep="\n")
+        print_failure_report(contexts, console)
         raise
     finally:
         for context in contexts:

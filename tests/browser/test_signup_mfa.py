@@ -4,7 +4,6 @@ secret on the page), see the recovery codes, log out and log in again with passw
 Console errors, page errors and Content-Security-Policy violations fail the test."""
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import re
@@ -21,7 +20,16 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 
-from .helpers import CSP_LISTENER, TIMEOUT_MS, ConsoleLog, choose_language, path_of, submit
+from .helpers import (
+    CSP_LISTENER,
+    TIMEOUT_MS,
+    ConsoleLog,
+    assert_clean_console,
+    choose_language,
+    path_of,
+    print_failure_report,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -185,16 +193,10 @@ def test_signup_confirm_login_and_totp(browser, live_server, language):
         assert path_of(page) == reverse(settings.LOGIN_REDIRECT_URL), page.url
         assert_logged_in(page, live_url, email)
 
-        csp = [e for e in console.errors if re.search(r"Content.Security.Policy|Refused to", e, re.IGNORECASE)]
-        assert not csp, "CSP violations:\n" + "\n".join(csp)
-        assert not console.errors, "console or page errors:\n" + "\n".join(console.errors)
-        assert not console.failed_responses, "failed responses:\n" + "\n".join(console.failed_responses)
+        assert_clean_console(console)
     except Exception:
         # For the failure report: where the browser was and what it showed.
-        for open_page in context.pages:
-            with contextlib.suppress(Exception):
-                print(f"--- {open_page.url}\n{open_page.locator('body').inner_text(timeout=1_000)[:3000]}")
-        print("--- console errors:", *console.errors, "--- failed responses:", *console.failed_responses, sep="\n")
+        print_failure_report([context], console)
         raise
     finally:
         context.close()

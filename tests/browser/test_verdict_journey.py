@@ -12,7 +12,6 @@ has passed the beat job publishes it, and both pages show the winner, the finali
 English, and in Swedish after switching). Console errors, page errors, Content-Security-Policy
 violations and failed requests fail the test."""
 
-import contextlib
 import re
 import time
 from datetime import timedelta
@@ -41,7 +40,16 @@ from tests.factories import (
     rubric_for,
 )
 
-from .helpers import CSP_LISTENER, TIMEOUT_MS, ConsoleLog, choose_language, path_of, submit
+from .helpers import (
+    CSP_LISTENER,
+    TIMEOUT_MS,
+    ConsoleLog,
+    assert_clean_console,
+    choose_language,
+    path_of,
+    print_failure_report,
+    submit,
+)
 from .test_signup_mfa import fresh_totp
 
 pytestmark = pytest.mark.browser
@@ -296,17 +304,10 @@ def test_organiser_tallies_approves_and_schedules_and_the_public_sees_the_winner
         expect(public.locator("main .public-result .announcement-text")).to_have_text(TEXT_SV)
         expect(public.locator("main .public-result .result-winner")).to_have_text(WINNER)
 
-        csp = [e for e in console.errors if re.search(r"Content.Security.Policy|Refused to", e, re.IGNORECASE)]
-        assert not csp, "CSP violations:\n" + "\n".join(csp)
-        assert not console.errors, "console or page errors:\n" + "\n".join(console.errors)
-        assert not console.failed_responses, "failed responses:\n" + "\n".join(console.failed_responses)
+        assert_clean_console(console)
     except Exception:
         # For the failure report: where the browsers were and what they showed.
-        for context in (organiser_context, public_context):
-            for open_page in context.pages:
-                with contextlib.suppress(Exception):
-                    print(f"--- {open_page.url}\n{open_page.locator('body').inner_text(timeout=1_000)[:3000]}")
-        print("--- console errors:", *console.errors, "--- failed responses:", *console.failed_responses, sep="\n")
+        print_failure_report((organiser_context, public_context), console)
         raise
     finally:
         organiser_context.close()
