@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nominations_screening import FILLER, SECTORS, STAGES, org_number, print_measurements, throwaway_database
+from nominations_screening import FILLER, bench_nomination, print_measurements, throwaway_database
 
 CRITERIA = ("Innovation", "Market", "Team", "Impact", "Flemingsberg")
 
@@ -76,30 +76,12 @@ def populate(count: int, juror_count: int):
     )
     nominations = Nomination.objects.bulk_create(
         [
-            Nomination(
+            bench_nomination(
+                n,
                 edition=edition,
-                submitted_by=applicant,
+                applicant=applicant,
                 status="eligible",
-                startup_name=f"Startup {n:05d} AB",
-                org_number=org_number(n),
-                website=f"https://startup{n}.example",
-                founded_year=2015 + n % 10,
-                sector=SECTORS[n % len(SECTORS)],
-                stage=STAGES[n % len(STAGES)],
-                team_size=1 + n % 40,
                 city="Huddinge",
-                flemingsberg_tie=FILLER[:500],
-                contact_name=f"Founder {n}",
-                contact_phone=f"08-{n:06d}",
-                pitch=FILLER[:150],
-                problem=FILLER[:1400],
-                solution=FILLER[:1400],
-                innovation=FILLER[:1000],
-                market=FILLER[:1000],
-                team=FILLER[:800],
-                impact=FILLER[:800],
-                pitch_deck="decks/bench.pdf",
-                pitch_deck_name="deck.pdf",
                 consent_at=now - timedelta(days=25),
                 submitted_at=now - timedelta(days=25, minutes=n),
                 screened_at=now - timedelta(days=18),

@@ -51,9 +51,43 @@ def org_number(n: int) -> str:
     return f"{digits[:6]}-{digits[6:]}{check}"
 
 
+def bench_nomination(n: int, *, edition, applicant, status: str, city: str, **fields):
+    """The n-th bench nomination: every text field filled to a realistic length; a deck unless a draft."""
+    from nominations.models import Nomination
+
+    submitted = status != "draft"
+    return Nomination(
+        edition=edition,
+        submitted_by=applicant,
+        status=status,
+        startup_name=f"Startup {n:05d} AB",
+        org_number=org_number(n),
+        website=f"https://startup{n}.example",
+        founded_year=2015 + n % 10,
+        sector=SECTORS[n % len(SECTORS)],
+        stage=STAGES[n % len(STAGES)],
+        team_size=1 + n % 40,
+        city=city,
+        flemingsberg_tie=FILLER[:500],
+        contact_name=f"Founder {n}",
+        contact_phone=f"08-{n:06d}",
+        pitch=FILLER[:150],
+        problem=FILLER[:1400],
+        solution=FILLER[:1400],
+        innovation=FILLER[:1000],
+        market=FILLER[:1000],
+        team=FILLER[:800],
+        impact=FILLER[:800],
+        pitch_deck="decks/bench.pdf" if submitted else "",
+        pitch_deck_name="deck.pdf" if submitted else "",
+        **fields,
+    )
+
+
 def populate(count: int):
     """One edition closed for nominations (screening phase), its nominations, their applicants and
     a short audit history each; everything through bulk_create."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
@@ -78,6 +112,7 @@ def populate(count: int):
     )
     organiser = User.objects.create_user("organiser@bench.example", is_staff=True)
     organiser.groups.add(Group.objects.get_or_create(name=settings.ORGANISERS_GROUP)[0])
+    TOTP.activate(organiser, generate_totp_secret())  # organisers need two-factor authentication
 
     no_password = make_password(None)
     applicants = User.objects.bulk_create(
@@ -87,35 +122,17 @@ def populate(count: int):
     nominations = []
     for n, applicant in enumerate(applicants):
         status = STATUS_MIX[n % len(STATUS_MIX)]
-        submitted = status != "draft"
+        submitted_at = now - timedelta(days=3, minutes=n)
         nominations.append(
-            Nomination(
+            bench_nomination(
+                n,
                 edition=edition,
-                submitted_by=applicant,
+                applicant=applicant,
                 status=status,
-                startup_name=f"Startup {n:05d} AB",
-                org_number=org_number(n),
-                website=f"https://startup{n}.example",
-                founded_year=2015 + n % 10,
-                sector=SECTORS[n % len(SECTORS)],
-                stage=STAGES[n % len(STAGES)],
-                team_size=1 + n % 40,
                 city=CITIES[n % len(CITIES)],
-                flemingsberg_tie=FILLER[:500],
-                contact_name=f"Founder {n}",
-                contact_phone=f"08-{n:06d}",
-                pitch=FILLER[:150],
-                problem=FILLER[:1400],
-                solution=FILLER[:1400],
-                innovation=FILLER[:1000],
-                market=FILLER[:1000],
-                team=FILLER[:800],
-                impact=FILLER[:800],
-                pitch_deck="decks/bench.pdf" if submitted else "",
-                pitch_deck_name="deck.pdf" if submitted else "",
                 language="sv" if n % 3 else "en",
-                consent_at=now - timedelta(days=3, minutes=n) if submitted else None,
-                submitted_at=now - timedelta(days=3, minutes=n) if submitted else None,
+                consent_at=submitted_at if status != "draft" else None,
+                submitted_at=submitted_at if status != "draft" else None,
                 screened_at=now - timedelta(hours=n % 48) if status in {"eligible", "ineligible"} else None,
                 screened_by=organiser if status in {"eligible", "ineligible"} else None,
                 ineligible_reason="Founded outside Sweden." if status == "ineligible" else "",
