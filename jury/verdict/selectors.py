@@ -85,13 +85,23 @@ def nomination_ids_in(result: dict) -> list[int]:
 # Access
 
 
-def edition_for_results_or_404(*, user, edition_id: int) -> Edition:
+def edition_for_results_or_404(*, user, edition_id: int, perm: str | None = None) -> Edition:
     """The edition if the user may see its results (the chair and the organisers, after scoring
-    closes); 404 otherwise, so nothing is revealed, not even that the page exists."""
+    closes) and, when `perm` is given, also holds that permission on it; 404 otherwise, so nothing is
+    revealed, not even that the page exists."""
     edition = Edition.objects.select_related("award").filter(pk=edition_id).first()
     if edition is None or not user.has_perm("verdict.view_results", edition):
         raise Http404
+    if perm is not None and not user.has_perm(perm, edition):
+        raise Http404
     return edition
+
+
+def tally_run_for_bundle(*, edition: Edition, run_id: str) -> TallyRun | None:
+    """The tally named by `run_id` (digits), or the latest one."""
+    if run_id.isdigit():
+        return TallyRun.objects.filter(edition=edition, pk=int(run_id)).first()
+    return tally_run_latest(edition=edition)
 
 
 def tally_run_latest(*, edition: Edition) -> TallyRun | None:

@@ -3,7 +3,6 @@ and the organiser's announcement editor. Views check access, bind a form, call a
 anyone who may not see the page gets a 404."""
 
 import json
-from importlib import import_module
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from awards.models import Edition, Phase
 
 from . import selectors
+from .bundle import results_bundle
 from .forms import AnnouncementForm, FinalistsForm, TieDecisionForm, WinnerApprovalForm
-from .models import Finalist, TallyRun
+from .models import Finalist
 from .services import announcement as announcement_services
 from .services import deliberation
 from .services.tally import tally_request
@@ -107,9 +107,7 @@ def results(request: HttpRequest, edition_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def tally_run(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id)
-    if not request.user.has_perm("verdict.run_tally", edition):
-        raise Http404
+    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id, perm="verdict.run_tally")
     try:
         tally_request(actor=request.user, edition=edition, request=request)
     except ValidationError as error:
@@ -123,14 +121,11 @@ def tally_run(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_GET
 def bundle(request: HttpRequest, edition_id: int) -> HttpResponse:
     """The results bundle of a tally (the latest unless ?run= names one) as a JSON download."""
-    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id)
-    if not request.user.has_perm("verdict.download_bundle", edition):
-        raise Http404
-    runs = TallyRun.objects.filter(edition=edition).order_by("-created_at", "-id")
-    run_id = request.GET.get("run", "")
-    tally = runs.filter(pk=int(run_id)).first() if run_id.isdigit() else runs.first()
-    results_bundle = getattr(import_module("jury.verdict.bundle"), "results_bundle", None) if _has_bundle() else None
-    if tally is None or results_bundle is None:
+    edition = selectors.edition_for_results_or_404(
+        user=request.user, edition_id=edition_id, perm="verdict.download_bundle"
+    )
+    tally = selectors.tally_run_for_bundle(edition=edition, run_id=request.GET.get("run", ""))
+    if tally is None:
         raise Http404
     document = results_bundle(tally)
     filename = f"{edition.award.slug}-{edition.year}-tally-{tally.pk}.json"
@@ -142,20 +137,12 @@ def bundle(request: HttpRequest, edition_id: int) -> HttpResponse:
     return response
 
 
-def _has_bundle() -> bool:
-    try:
-        import_module("jury.verdict.bundle")
-    except ImportError:
-        return False
-    return True
-
-
 @login_required
 @require_POST
 def finalists(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id)
-    if not request.user.has_perm("verdict.mark_finalists", edition):
-        raise Http404
+    edition = selectors.edition_for_results_or_404(
+        user=request.user, edition_id=edition_id, perm="verdict.mark_finalists"
+    )
     form = FinalistsForm(request.POST, candidates=selectors.finalist_candidates(edition=edition))
     if not form.is_valid():
         messages.error(request, _("Only nominations still in the competition can be finalists."))
@@ -174,9 +161,7 @@ def finalists(request: HttpRequest, edition_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def tie_decide(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id)
-    if not request.user.has_perm("verdict.decide_tie", edition):
-        raise Http404
+    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id, perm="verdict.decide_tie")
     page = selectors.results_page(edition=edition, user=request.user)
     key = request.POST.get("group", "")
     rows = next(
@@ -207,9 +192,9 @@ def tie_decide(request: HttpRequest, edition_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def winner_approve(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id)
-    if not request.user.has_perm("verdict.approve_winner", edition):
-        raise Http404
+    edition = selectors.edition_for_results_or_404(
+        user=request.user, edition_id=edition_id, perm="verdict.approve_winner"
+    )
     page = selectors.results_page(edition=edition, user=request.user)
     form = WinnerApprovalForm(request.POST, candidates=_approval_candidates(page), first_place_id=page.first_place_id)
     if form.is_valid():
@@ -248,9 +233,7 @@ def _preview(edition: Edition, page: selectors.ResultsPage, text_sv: str, text_e
 @login_required
 @require_http_methods(["GET", "POST"])
 def announcement(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id)
-    if not request.user.has_perm("jury.manage_jury", edition):
-        raise Http404
+    edition = selectors.edition_for_results_or_404(user=request.user, edition_id=edition_id, perm="jury.manage_jury")
     page = selectors.results_page(edition=edition, user=request.user)
     current = page.announcement
     editable = request.user.has_perm("verdict.edit_announcement", edition)
