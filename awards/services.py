@@ -93,13 +93,15 @@ def edition_create(*, actor, award: Award, data: dict, request=None) -> Edition:
 def edition_update(*, actor, edition: Edition, data: dict, request=None) -> Edition:
     _require_organiser(actor, edition)
     edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
+    # Judged on the timeline as stored, before this change moves it.
+    rules_editable = edition.rubric_is_editable_at(timezone.now())
     changes = {}
     for field in EDITION_FIELDS:
         if field in data and getattr(edition, field) != data[field]:
             changes[field] = {"from": _audit_value(getattr(edition, field)), "to": _audit_value(data[field])}
             setattr(edition, field, data[field])
     locked = [field for field in VERDICT_RULE_FIELDS if field in changes]
-    if locked and not Edition.objects.get(pk=edition.pk).rubric_is_editable_at(timezone.now()):
+    if locked and not rules_editable:
         raise ValidationError(
             {
                 field: _("Scoring has opened, so the ranking rules can no longer be changed. Nothing was saved.")
