@@ -127,10 +127,9 @@ def scorecard_save(
 
 
 def juror_code(*, edition: Edition, juror) -> str:
-    """The juror's pseudonym for this edition, made at their first submission."""
-    member = JuryMember.objects.filter(edition=edition, user=juror).first()
-    if member is None:
-        return f"U-{juror.pk}"  # organisers seated outside the jury table never score; kept for safety
+    """The juror's pseudonym for this edition, made at their first submission. Only seated jurors may
+    score (jury.score_nomination), and a juror who has submitted cannot be unseated."""
+    member = JuryMember.objects.get(edition=edition, user=juror)
     if not member.code:
         taken = set(JuryMember.objects.filter(edition=edition).values_list("code", flat=True))
         code = "J-" + secrets.token_hex(4).upper()

@@ -270,7 +270,9 @@ def juror_codes(edition: Edition) -> dict[int, str]:
 
 
 def code_for(codes: dict[int, str], user_id: int) -> str:
-    return codes.get(user_id) or f"U-{user_id}"  # the chain's own fallback (jury/services/scoring.py)
+    # Every submitted scorecard's juror is seated and has a code (unseating is refused once they have
+    # submitted); the fallback only keeps a damaged database from stopping the tally.
+    return codes.get(user_id) or f"U-{user_id}"
 
 
 # --------------------------------------------------------------------------------------------------
