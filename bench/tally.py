@@ -44,7 +44,7 @@ def populate(nominations: int, jurors: int) -> int:
 
     from accounts.models import User
     from awards.models import Award, Criterion, Edition
-    from jury.chain import GENESIS, event_hash
+    from jury.chain import GENESIS, canonical_json, event_hash
     from jury.models import JuryMember
     from nominations.models import Nomination
 
@@ -125,7 +125,7 @@ def populate(nominations: int, jurors: int) -> int:
             "at": at,
         }
         digest = event_hash(prev, payload)
-        rows.append((edition.pk, seq, "submitted", card, json.dumps(payload), prev, digest, now))
+        rows.append((edition.pk, seq, "submitted", card, canonical_json(payload).decode(), prev, digest, now))
         prev = digest
     columns = "(edition_id, seq, kind, scorecard_id, payload, prev_hash, hash, created_at)"
     with connection.cursor() as cursor:

@@ -1,4 +1,5 @@
 import hashlib
+import json
 import secrets
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyError
+
+from .chain import canonical_json
 
 
 class JuryRole(models.TextChoices):
@@ -267,9 +270,27 @@ class ReminderSent(models.Model):
         return f"{self.kind} → {self.juror}"
 
 
+class CanonicalJSONField(models.TextField):
+    """A JSON object kept in the database as its canonical JSON text (jury/chain.py: keys sorted, no
+    spaces, UTF-8), byte for byte what the chain hashes, so the database can check a hash without
+    re-serialising anything. Read back as the Python value."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else canonical_json(value).decode()
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+
 class ScoreEvent(models.Model):
     """One link of an edition's scorecard hash chain (see jury/chain.py): a scorecard submitted with its
-    scores, or reopened. Append-only; `payload` is exactly what was hashed."""
+    scores, or reopened. Append-only; `payload` is stored as exactly the text that was hashed."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -279,7 +300,7 @@ class ScoreEvent(models.Model):
     seq = models.PositiveIntegerField(_("number in the chain"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="events")
-    payload = models.JSONField(_("event"))
+    payload = CanonicalJSONField(_("event"))
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

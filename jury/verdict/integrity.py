@@ -1,123 +1,78 @@
 """Do the scores in the database say what the scorecard chain recorded? Reads only.
 
-Two checks, on one ordered pass over the chain (memory does not grow with the number of events or
-scores):
+Two checks. Each is one query that the database runs over the whole edition and that returns only the
+rows that may be wrong; Python then looks at those rows closely and names each problem, so the work
+does not grow in Python with the number of events or scores.
 
-1. The chain itself, in order: numbers 1, 2, 3...; each event's prev_hash is the previous event's hash
-   (GENESIS for the first); each hash is the SHA-256 of prev_hash and the payload (jury/chain.py); the
-   payload's seq, kind, scorecard and edition match the row.
-2. The state: for every scorecard of the edition, the latest event says "submitted" with these scores
-   exactly when the database holds it submitted with these scores. The database side (the scores of
-   each scorecard as text) is joined to each scorecard's latest event in the same query; scorecards
-   with no event at all come from a second query.
+1. The chain, in order (a window over the events by number): the numbers follow one another from 1;
+   each event's prev_hash is the hash of the event before it (GENESIS for the first); each hash is the
+   SHA-256 of prev_hash, a newline and the payload as stored, which is the canonical JSON that was
+   hashed (jury.models.CanonicalJSONField); and the payload's seq, kind, scorecard and edition are the
+   row's. For the last, the database matches the payload against the canonical layout the application
+   writes, filled in with the row's values; an event that does not match it is parsed and compared in
+   Python (which is what decides).
+2. The state: every scorecard of the edition against its latest event. The latest event says
+   "submitted" exactly when the database holds the scorecard submitted, and then its scores are the
+   database's: the database writes the scores' canonical `"scores":{...}` fragment from the score rows
+   and looks for it in the payload (scores on criteria outside the rubric, or a fragment not found, are
+   compared in Python). Also found: an event whose scorecard is not the edition's, a submitted
+   scorecard with no event.
 
-Each problem is a dict with a `code`, the ids it concerns and a `message` in words. The chain's problems
-come first, in chain order, then the state's, by scorecard; at most MAX_PROBLEMS are listed.
-
-Speed: PostgreSQL hands the payload (jsonb) out as text in its own fixed layout. A payload of the
-shape the application writes (jury/services/scoring.py: integers, plain strings, integer scores under
-numeric keys) is put in canonical form by reordering that text (`_fast_canonical`), which gives the
-same bytes as `canonical_json(json.loads(text))` (PostgreSQL and Python escape strings alike, and an
-integer prints the same in both); anything else goes through json.loads and canonical_json.
+Both queries read only the tables, never the tally's temporary ones, so the tally can run this check on
+a second connection in the same snapshot while it works (jury.verdict.tally). Each problem is a dict
+with a `code`, the ids it concerns and a `message` in words. The chain's problems come first, in chain
+order, then the state's, by scorecard; at most MAX_PROBLEMS are listed.
 """
 
-# ruff: noqa: S608 -- the SQL below interpolates only model and temporary table names; values are parameters.
+# ruff: noqa: S608 -- the SQL below interpolates only table names and SQL we write; values are parameters.
+import contextlib
 import hashlib
 import heapq
 import json
 import re
-import uuid
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from awards.models import Edition
-from jury.chain import GENESIS, canonical_json
+from awards.models import Criterion, Edition
+from jury.chain import GENESIS
 from jury.models import Scorecard, ScoreEvent
 
-from .tally import STREAM_BATCH, _scores_text_sql, _session_settings, _sorted_scores_text, _tables
+from .tally import _per_scorecard_plan, _session_settings, _tables
 
 MAX_PROBLEMS = 1000
+DETAIL_BATCH = 500
 SUBMITTED = ScoreEvent.Kind.SUBMITTED
-
-_STRING = r'"[^"\\]*"'
-_INT = r"-?\d+"
-_JSONB_PAYLOAD = re.compile(
-    rf'\{{"v": ({_INT}), "at": ({_STRING}), "seq": ({_INT}), "kind": "([^"\\]*)", "juror": ({_STRING}), '
-    rf'"scores": \{{((?:"\d+": {_INT}(?:, "\d+": {_INT})*)?)\}}, "edition": ({_INT}), "scorecard": ({_INT}), '
-    rf'"nomination": ({_INT})\}}'
-)
+SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
 
-def _load(payload):
-    return json.loads(payload) if isinstance(payload, str) else payload
+def _sqlite_sha256() -> None:
+    """SQLite has no SHA-256: give this connection the one the check's SQL calls there."""
+    connection.ensure_connection()
+    connection.connection.create_function(
+        "fsa_sha256_hex", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True
+    )
 
 
-def _scores_text(scores: dict) -> str:
-    return ",".join(f"{int(c)}:{int(v)}" for c, v in sorted((int(c), v) for c, v in (scores or {}).items()))
-
-
-class _Event:
-    """What the checks need of one payload: its canonical bytes and the fields compared."""
-
-    __slots__ = ("canonical", "edition", "is_dict", "kind", "payload", "scorecard", "scores_pairs", "seq")
-
-    def scores_text(self) -> str:
-        if self.scores_pairs is None:
-            return _scores_text(self.payload.get("scores"))
-        return self.scores_pairs  # already "criterion:value,..." (fast path)
-
-
-_SCORES_CACHE: dict[str, tuple[str, str]] = {}  # jsonb scores text -> (canonical JSON body, "c:v,..." text)
-_SCORES_CACHE_SIZE = 50_000
-
-
-def _scores_forms(text: str) -> tuple[str, str] | None:
-    forms = _SCORES_CACHE.get(text)
-    if forms is not None:
-        return forms
-    # '"7": 5' sorts as its key does: the closing quote sorts before every digit.
-    parts = sorted(text.split(", ")) if text else []
-    pairs = [part.split(": ") for part in parts]
-    if len({key for key, _value in pairs}) != len(pairs):
-        return None
-    body = ",".join(f"{key}:{value}" for key, value in pairs)
-    state = ",".join(f"{c}:{v}" for c, v in sorted((int(key[1:-1]), int(value)) for key, value in pairs))
-    if len(_SCORES_CACHE) < _SCORES_CACHE_SIZE:
-        _SCORES_CACHE[text] = (body, state)
-    return body, state
-
-
-def _fast_canonical(text: str) -> _Event | None:
-    """The payload as PostgreSQL prints a jsonb of the application's shape, in canonical form; None for
-    any other text."""
-    match = _JSONB_PAYLOAD.fullmatch(text)
-    if match is None:
-        return None
-    v, at, seq, kind, juror, scores, edition, scorecard, nomination = match.groups()
-    forms = _scores_forms(scores)
-    if forms is None:
-        return None
-    event = _Event()
-    event.payload, event.is_dict, event.scores_pairs = None, True, forms[1]
-    event.canonical = (
-        f'{{"at":{at},"edition":{edition},"juror":{juror},"kind":"{kind}","nomination":{nomination},'
-        f'"scorecard":{scorecard},"scores":{{{forms[0]}}},"seq":{seq},"v":{v}}}'
-    ).encode()
-    event.seq, event.kind, event.scorecard, event.edition = int(seq), kind, int(scorecard), int(edition)
-    return event
-
-
-def _slow_canonical(raw) -> _Event:
-    payload = _load(raw)
-    event = _Event()
-    event.canonical = canonical_json(payload)
-    event.scores_pairs = None
-    event.is_dict = isinstance(payload, dict)
-    event.payload = payload if event.is_dict else {}
-    get = event.payload.get
-    event.seq, event.kind, event.scorecard, event.edition = get("seq"), get("kind"), get("scorecard"), get("edition")
-    return event
+def _sql() -> dict[str, str]:
+    """The few expressions that differ between PostgreSQL and SQLite."""
+    if connection.vendor == "postgresql":
+        return {
+            "sha256": "encode(sha256(convert_to({}, 'UTF8')), 'hex')",
+            "newline": "chr(10)",
+            "find": "strpos({text}, {part})",
+            "like": "{text} LIKE {pattern}",
+            "any": "%%",
+        }
+    return {
+        "sha256": "fsa_sha256_hex({})",
+        "newline": "char(10)",
+        "find": "instr({text}, {part})",
+        "like": "{text} GLOB {pattern}",  # case-sensitive, unlike LIKE
+        "any": "*",
+    }
 
 
 class _Problems:
@@ -161,228 +116,261 @@ class _Problems:
         return listed
 
 
-def _create_cards_table(cursor, edition: Edition, name: str, counted) -> tuple[str, list]:
-    """The edition's scorecards as SQL for a table of (id, status, scores "criterion:value,..."). With
-    `counted` (the running tally, whose table holds the submitted scorecards on competing nominations),
-    only the other scorecards are read from the scores here."""
-    t = _tables()
-    where, params = "nm.edition_id = %s", [edition.pk]
-    if counted is not None:
-        from .tally import COMPETING
-
-        marks = ", ".join(["%s"] * len(COMPETING))
-        where += f" AND NOT (nm.status IN ({marks}) AND sc.status = %s)"
-        params += [*COMPETING, Scorecard.Status.SUBMITTED]
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {name} AS SELECT sc.id AS id, sc.status AS status, {_scores_text_sql()} AS scores "
-        f"FROM {t['scorecard']} sc JOIN {t['nomination']} nm ON nm.id = sc.nomination_id "
-        f"LEFT JOIN {t['score']} s ON s.scorecard_id = sc.id WHERE {where} GROUP BY sc.id, sc.status",
-        params,
-    )
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {name}")
-    if counted is None:
-        return name, []
-    return (
-        f"(SELECT id, status, scores FROM {name} UNION ALL "
-        f"SELECT t.id, %s, {counted.scores_sql('t')} FROM {counted.table} t)",
-        [Scorecard.Status.SUBMITTED],
-    )
-
-
-def _check(edition: Edition, cards: str, cards_params: list, problems: _Problems) -> None:
-    """One pass over the chain in order; beside it, in the same order, the latest event of each
-    scorecard with the scorecard as the database holds it."""
-    t = _tables()
-    payload_sql = "payload::text" if connection.vendor == "postgresql" else "payload"
-    fast = connection.vendor == "postgresql"
-    chain = connection.chunked_cursor()
-    state = connection.chunked_cursor()
-    expected_prev, expected_seq = GENESIS, 1
-    sha256 = hashlib.sha256
-    edition_id = edition.pk
+def _parse(text: str | None) -> dict | None:
     try:
-        chain.execute(
-            f"SELECT seq, kind, scorecard_id, {payload_sql}, prev_hash, hash FROM {t['event']} "
-            "WHERE edition_id = %s ORDER BY seq",
-            [edition.pk],
-        )
-        state.execute(
-            f"SELECT l.last, c.id IS NOT NULL, c.status, c.scores FROM (SELECT scorecard_id, MAX(seq) AS last "
-            f"FROM {t['event']} WHERE edition_id = %s GROUP BY scorecard_id) l "
-            f"LEFT JOIN {cards} c ON c.id = l.scorecard_id ORDER BY l.last",
-            [edition.pk, *cards_params],
-        )
-        latest_rows: list = []
-        latest_at = 0
-        latest = None
-
-        def next_latest():
-            nonlocal latest_rows, latest_at
-            if latest_at == len(latest_rows):
-                latest_rows, latest_at = state.fetchmany(STREAM_BATCH), 0
-                if not latest_rows:
-                    return None
-            latest_at += 1
-            return latest_rows[latest_at - 1]
-
-        latest = next_latest()
-        match_payload = _JSONB_PAYLOAD.fullmatch
-        submitted_row = Scorecard.Status.SUBMITTED
-        while rows := chain.fetchmany(STREAM_BATCH):
-            for seq, kind, scorecard_id, raw, prev_hash, stored_hash in rows:
-                # The usual case, inline: an event of the application's shape, linked and hashed right,
-                # whose scorecard (if it is its latest event) is submitted with the same scores.
-                match = fast and match_payload(raw)
-                forms = match and _scores_forms(match[6])
-                if forms:
-                    v, at, p_seq, p_kind, juror, _scores, p_edition, p_scorecard, nomination = match.groups()
-                    text = (
-                        f'{prev_hash}\n{{"at":{at},"edition":{p_edition},"juror":{juror},"kind":"{p_kind}",'
-                        f'"nomination":{nomination},"scorecard":{p_scorecard},"scores":{{{forms[0]}}},'
-                        f'"seq":{p_seq},"v":{v}}}'
-                    )
-                    is_latest = latest is not None and latest[0] == seq
-                    if (
-                        seq == expected_seq
-                        and prev_hash == expected_prev
-                        and sha256(text.encode()).hexdigest() == stored_hash
-                        and int(p_seq) == seq
-                        and p_kind == kind
-                        and int(p_scorecard) == scorecard_id
-                        and int(p_edition) == edition_id
-                        and (
-                            not is_latest
-                            or (
-                                latest[1]
-                                and latest[2] == submitted_row
-                                and p_kind == SUBMITTED
-                                and latest[3] == forms[1]
-                            )
-                        )
-                    ):
-                        expected_prev, expected_seq = stored_hash, seq + 1
-                        if is_latest:
-                            latest = next_latest()
-                        continue
-                event = (fast and _fast_canonical(raw)) or _slow_canonical(raw)
-                if seq != expected_seq:
-                    problems.add(
-                        "chain_gap",
-                        _("Chain event %(seq)s follows event %(prev)s: events are missing or reordered.")
-                        % {"seq": seq, "prev": expected_seq - 1},
-                        seq=seq,
-                    )
-                if prev_hash != expected_prev:
-                    problems.add(
-                        "chain_link_broken",
-                        _("Chain event %(seq)s does not point to the hash of the event before it.") % {"seq": seq},
-                        seq=seq,
-                    )
-                if sha256(prev_hash.encode() + b"\n" + event.canonical).hexdigest() != stored_hash:
-                    problems.add(
-                        "chain_hash_mismatch",
-                        _("Chain event %(seq)s was changed after it was written: its hash does not match.")
-                        % {"seq": seq},
-                        seq=seq,
-                    )
-                if not event.is_dict or (event.seq, event.kind, event.scorecard, event.edition) != (
-                    seq,
-                    kind,
-                    scorecard_id,
-                    edition_id,
-                ):
-                    problems.add(
-                        "chain_event_mismatch",
-                        _("Chain event %(seq)s says something else than its row (number, kind, scorecard or edition).")
-                        % {"seq": seq},
-                        seq=seq,
-                    )
-                expected_prev, expected_seq = stored_hash, seq + 1
-                if latest is not None and latest[0] == seq:
-                    _last, in_db, status, scores = latest
-                    _check_state(scorecard_id, seq, event, in_db, status, scores, problems, fast)
-                    latest = next_latest()
-    finally:
-        chain.close()
-        state.close()
+        value = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
-def _check_state(scorecard_id, seq, event: _Event, in_db, status, scores, problems: _Problems, pg: bool) -> None:
-    if not in_db:
-        problems.add_state(
-            scorecard_id,
-            "event_without_scorecard",
-            _("The chain records scorecard %(id)s, which is not in the database.") % {"id": scorecard_id},
-        )
-        return
-    chain_submitted = event.kind == SUBMITTED
-    if status == Scorecard.Status.SUBMITTED and not chain_submitted:
-        problems.add_state(
-            scorecard_id,
-            "submitted_without_event",
-            _("Scorecard %(id)s is submitted in the database but its latest chain event (%(seq)s) reopened it.")
-            % {"id": scorecard_id, "seq": seq},
-            seq=seq,
-        )
-    elif status != Scorecard.Status.SUBMITTED and chain_submitted:
-        problems.add_state(
-            scorecard_id,
-            "submission_missing",
-            _("Scorecard %(id)s is a draft in the database but chain event %(seq)s submitted it.")
-            % {"id": scorecard_id, "seq": seq},
-            seq=seq,
-        )
-    elif status == Scorecard.Status.SUBMITTED:
-        in_db_text = (scores or "") if pg else _sorted_scores_text(scores)
-        in_chain = event.scores_text()
-        if in_db_text != in_chain:
-            problems.add_state(
-                scorecard_id,
-                "scores_differ",
-                _(
-                    "The scores of scorecard %(id)s in the database (%(db)s) differ from those chain "
-                    "event %(seq)s recorded (%(chain)s)."
-                )
-                % {"id": scorecard_id, "db": in_db_text or "-", "chain": in_chain or "-", "seq": seq},
-                seq=seq,
-                database=in_db_text,
-                chain=in_chain,
-            )
+def _scores_text(scores) -> str:
+    """Scores as "criterion:value,..." in criterion order (what the messages show)."""
+    if not isinstance(scores, dict):
+        return ""
+    try:
+        pairs = sorted((int(c), v) for c, v in scores.items())
+    except (TypeError, ValueError):
+        return json.dumps(scores, sort_keys=True)
+    return ",".join(f"{c}:{v}" for c, v in pairs)
 
 
-def _without_events(edition: Edition, cards: str, cards_params: list, problems: _Problems) -> None:
+# --------------------------------------------------------------------------------------------------
+# 1. The chain
+
+
+def _chain_sql(sql: dict) -> str:
     t = _tables()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.id FROM {cards} c WHERE c.status = %s AND NOT EXISTS (SELECT 1 FROM {t['event']} e "
-            f"WHERE e.edition_id = %s AND e.scorecard_id = c.id)",
-            [*cards_params, Scorecard.Status.SUBMITTED, edition.pk],
-        )
-        for (scorecard_id,) in cursor.fetchall():
+    a = sql["any"]
+    # The application's layout (jury/services/scoring.py), keys in canonical order, the row's values in it.
+    pattern = (
+        f'\'{{"at":"{a}","edition":\' || e.edition_id || \',"juror":"{a}","kind":"\' || e.kind || '
+        f'\'","nomination":{a},"scorecard":\' || e.scorecard_id || \',"scores":{{{a}}},"seq":\' || e.seq || '
+        "',\"v\":1}'"
+    )
+    digest = sql["sha256"].format(f"e.prev_hash || {sql['newline']} || e.payload")
+    return (
+        "SELECT seq, prev_seq, link_ok, hash_ok, shape_ok, kind, scorecard_id, payload FROM ("
+        "SELECT e.seq, e.kind, e.scorecard_id, e.payload, LAG(e.seq) OVER w AS prev_seq, "
+        "CASE WHEN e.prev_hash = COALESCE(LAG(e.hash) OVER w, %s) THEN 1 ELSE 0 END AS link_ok, "
+        f"CASE WHEN {digest} = e.hash THEN 1 ELSE 0 END AS hash_ok, "
+        f"CASE WHEN {sql['like'].format(text='e.payload', pattern=pattern)} THEN 1 ELSE 0 END AS shape_ok "
+        f"FROM {t['event']} e WHERE e.edition_id = %s WINDOW w AS (ORDER BY e.seq)) c "
+        "WHERE seq <> COALESCE(prev_seq, 0) + 1 OR link_ok = 0 OR hash_ok = 0 OR shape_ok = 0 ORDER BY seq"
+    )
+
+
+def _check_chain(cursor, edition: Edition, problems: _Problems) -> None:
+    cursor.execute(_chain_sql(_sql()), [GENESIS, edition.pk])
+    for seq, prev_seq, link_ok, hash_ok, shape_ok, kind, scorecard_id, text in cursor.fetchall():
+        expected = (prev_seq or 0) + 1
+        if seq != expected:
+            problems.add(
+                "chain_gap",
+                _("Chain event %(seq)s follows event %(prev)s: events are missing or reordered.")
+                % {"seq": seq, "prev": expected - 1},
+                seq=seq,
+            )
+        if not link_ok:
+            problems.add(
+                "chain_link_broken",
+                _("Chain event %(seq)s does not point to the hash of the event before it.") % {"seq": seq},
+                seq=seq,
+            )
+        if not hash_ok:
+            problems.add(
+                "chain_hash_mismatch",
+                _("Chain event %(seq)s was changed after it was written: its hash does not match.") % {"seq": seq},
+                seq=seq,
+            )
+        if not shape_ok:
+            payload = _parse(text)
+            said = payload and (
+                payload.get("seq"),
+                payload.get("kind"),
+                payload.get("scorecard"),
+                payload.get("edition"),
+            )
+            if said != (seq, kind, scorecard_id, edition.pk):
+                problems.add(
+                    "chain_event_mismatch",
+                    _("Chain event %(seq)s says something else than its row (number, kind, scorecard or edition).")
+                    % {"seq": seq},
+                    seq=seq,
+                )
+
+
+# --------------------------------------------------------------------------------------------------
+# 2. The state
+
+
+def _state_sql(sql: dict, edition_id: int, criteria: list[int]) -> tuple[str, list]:
+    t = _tables()
+    pivot = "".join(f", MAX(CASE WHEN s.criterion_id = %s THEN s.value END) AS c{i}" for i in range(len(criteria)))
+    marks = ", ".join(["%s"] * len(criteria)) or "NULL"
+    # The canonical fragment: keys are strings, so they sort as strings ("10" before "7").
+    by_key = sorted(range(len(criteria)), key=lambda i: str(criteria[i]))
+    fragment = " || ".join(f"COALESCE('\"{criteria[i]}\":' || c.c{i} || ',', '')" for i in by_key) or "''"
+    found = sql["find"].format(text="l.payload", part=f"'\"scores\":{{' || rtrim({fragment}, ',') || '}}'")
+    query = (
+        "WITH last AS (SELECT scorecard_id, MAX(seq) AS seq FROM {event} WHERE edition_id = %s GROUP BY scorecard_id), "
+        "latest AS (SELECT e.scorecard_id, e.seq, e.kind, e.payload FROM last m JOIN {event} e "
+        "ON e.edition_id = %s AND e.seq = m.seq), "
+        "cards AS (SELECT sc.id, sc.status{pivot}, "
+        "SUM(CASE WHEN s.id IS NULL OR s.criterion_id IN ({marks}) THEN 0 ELSE 1 END) AS others "
+        "FROM {scorecard} sc JOIN {nomination} nm ON nm.id = sc.nomination_id "
+        "LEFT JOIN {score} s ON s.scorecard_id = sc.id WHERE nm.edition_id = %s GROUP BY sc.id, sc.status) "
+        "SELECT COALESCE(c.id, l.scorecard_id) FROM cards c FULL JOIN latest l ON l.scorecard_id = c.id "
+        "WHERE c.id IS NULL OR (l.seq IS NULL AND c.status = %s) OR (l.seq IS NOT NULL AND ("
+        "(CASE WHEN c.status = %s THEN 1 ELSE 0 END) <> (CASE WHEN l.kind = %s THEN 1 ELSE 0 END) "
+        "OR (c.status = %s AND (c.others > 0 OR {found} = 0)))) ORDER BY 1"
+    ).format(pivot=pivot, marks=marks, found=found, **t)
+    submitted = Scorecard.Status.SUBMITTED
+    params = [edition_id, edition_id, *criteria, *criteria, edition_id, submitted, submitted, SUBMITTED, submitted]
+    return query, params
+
+
+def _check_state(cursor, edition: Edition, problems: _Problems) -> None:
+    criteria = list(Criterion.objects.filter(edition=edition).order_by("id").values_list("id", flat=True))
+    cursor.execute(*_state_sql(_sql(), edition.pk, criteria))
+    suspects = [row[0] for row in cursor.fetchall()]
+    for start in range(0, len(suspects), DETAIL_BATCH):
+        _state_details(cursor, edition, suspects[start : start + DETAIL_BATCH], problems)
+
+
+def _state_details(cursor, edition: Edition, ids: list[int], problems: _Problems) -> None:
+    """The suspects, compared in Python: each scorecard's database state and its latest event."""
+    t = _tables()
+    marks = ", ".join(["%s"] * len(ids))
+    cursor.execute(
+        f"SELECT sc.id, sc.status, nm.edition_id FROM {t['scorecard']} sc "
+        f"JOIN {t['nomination']} nm ON nm.id = sc.nomination_id WHERE sc.id IN ({marks})",
+        ids,
+    )
+    cards = {pk: status for pk, status, edition_id in cursor.fetchall() if edition_id == edition.pk}
+    cursor.execute(f"SELECT scorecard_id, criterion_id, value FROM {t['score']} WHERE scorecard_id IN ({marks})", ids)
+    scores: dict[int, dict] = {}
+    for scorecard_id, criterion_id, value in cursor.fetchall():
+        scores.setdefault(scorecard_id, {})[criterion_id] = value
+    cursor.execute(
+        f"SELECT e.scorecard_id, e.seq, e.kind, e.payload FROM {t['event']} e WHERE e.edition_id = %s AND e.seq IN "
+        f"(SELECT MAX(seq) FROM {t['event']} WHERE edition_id = %s AND scorecard_id IN ({marks}) GROUP BY scorecard_id)",
+        [edition.pk, edition.pk, *ids],
+    )
+    latest = {scorecard_id: (seq, kind, text) for scorecard_id, seq, kind, text in cursor.fetchall()}
+    for scorecard_id in ids:
+        event = latest.get(scorecard_id)
+        if scorecard_id not in cards:
+            if event is not None:
+                problems.add_state(
+                    scorecard_id,
+                    "event_without_scorecard",
+                    _("The chain records scorecard %(id)s, which is not in the database.") % {"id": scorecard_id},
+                )
+            continue
+        status = cards[scorecard_id]
+        if event is None:
+            if status == Scorecard.Status.SUBMITTED:
+                problems.add_state(
+                    scorecard_id,
+                    "submitted_without_event",
+                    _("Scorecard %(id)s is submitted in the database but the chain has no submission of it.")
+                    % {"id": scorecard_id},
+                )
+            continue
+        seq, kind, text = event
+        chain_submitted = kind == SUBMITTED
+        if status == Scorecard.Status.SUBMITTED and not chain_submitted:
             problems.add_state(
                 scorecard_id,
                 "submitted_without_event",
-                _("Scorecard %(id)s is submitted in the database but the chain has no submission of it.")
-                % {"id": scorecard_id},
+                _("Scorecard %(id)s is submitted in the database but its latest chain event (%(seq)s) reopened it.")
+                % {"id": scorecard_id, "seq": seq},
+                seq=seq,
             )
+        elif status != Scorecard.Status.SUBMITTED and chain_submitted:
+            problems.add_state(
+                scorecard_id,
+                "submission_missing",
+                _("Scorecard %(id)s is a draft in the database but chain event %(seq)s submitted it.")
+                % {"id": scorecard_id, "seq": seq},
+                seq=seq,
+            )
+        elif status == Scorecard.Status.SUBMITTED:
+            in_db = _scores_text(scores.get(scorecard_id, {}))
+            in_chain = _scores_text((_parse(text) or {}).get("scores"))
+            if in_db != in_chain:
+                problems.add_state(
+                    scorecard_id,
+                    "scores_differ",
+                    _(
+                        "The scores of scorecard %(id)s in the database (%(db)s) differ from those chain "
+                        "event %(seq)s recorded (%(chain)s)."
+                    )
+                    % {"id": scorecard_id, "db": in_db or "-", "chain": in_chain or "-", "seq": seq},
+                    seq=seq,
+                    database=in_db,
+                    chain=in_chain,
+                )
 
 
-def integrity_problems(edition: Edition, counted=None) -> list[dict]:
-    """Every difference between the database and the edition's chain; empty when they agree. `counted`:
-    the running tally, when it asks (its scorecard table is used instead of reading those scores again)."""
+# --------------------------------------------------------------------------------------------------
+
+
+def integrity_problems(edition: Edition, snapshot: str | None = None) -> list[dict]:
+    """Every difference between the database and the edition's chain; empty when they agree. With
+    `snapshot` (PostgreSQL: an id from pg_export_snapshot() of a transaction still open), the check
+    reads the database as that transaction sees it; the caller runs it on a connection of its own."""
     problems = _Problems()
-    name = f"integrity_{uuid.uuid4().hex[:12]}"
-    with transaction.atomic(), connection.cursor() as cursor:  # server-side cursors stream inside one
-        if counted is None:
-            _session_settings(cursor)
-        done = False
-        try:
-            cards, params = _create_cards_table(cursor, edition, name, counted)
-            _check(edition, cards, params, problems)
-            _without_events(edition, cards, params, problems)
-            done = True
-        finally:
-            if done or connection.vendor != "postgresql":  # after an error, the rollback drops it
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    if connection.vendor == "sqlite":
+        _sqlite_sha256()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if snapshot is not None:
+            if connection.vendor != "postgresql" or not SNAPSHOT_ID.fullmatch(snapshot):
+                raise ValueError("not a PostgreSQL snapshot id")
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        _session_settings(cursor)
+        _check_chain(cursor, edition, problems)
+        _per_scorecard_plan(cursor, True)
+        _check_state(cursor, edition, problems)
+        _per_scorecard_plan(cursor, False)
     return problems.listed()
+
+
+class IntegrityCheckBeside:
+    """`integrity_problems` in a thread, on a connection of its own, reading the snapshot that the
+    caller's transaction exported; the caller keeps that transaction open until `problems()` (or
+    `abandon()`) returns."""
+
+    def __init__(self, edition: Edition, snapshot: str):
+        self._connection = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity-check")
+        # The thread's messages in the caller's language (the active language belongs to each thread).
+        self._future = self._executor.submit(self._run, edition, snapshot, translation.get_language())
+
+    def _run(self, edition: Edition, snapshot: str, language: str | None) -> list[dict]:
+        self._connection = connections[DEFAULT_DB_ALIAS]  # this thread's own
+        try:
+            with translation.override(language):
+                return integrity_problems(edition, snapshot=snapshot)
+        finally:
+            self._connection.close()
+
+    def problems(self) -> list[dict]:
+        try:
+            return self._future.result()
+        finally:
+            self._executor.shutdown()
+
+    def abandon(self) -> None:
+        """Stop the check (its query is cancelled) and wait for the thread; its outcome is dropped."""
+        wrapper = self._connection
+        raw = wrapper.connection if wrapper is not None else None
+        if raw is not None:
+            # The connection may be closing already; the wait below ends it either way.
+            with contextlib.suppress(Exception):
+                raw.cancel_safe()
+        with contextlib.suppress(Exception):  # cancelled on purpose: nothing to report
+            self._future.result()
+        self._executor.shutdown()

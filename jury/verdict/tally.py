@@ -406,6 +406,7 @@ class TallyOutput:
     input_document: dict | None = None  # only when asked for (the bundle)
     problems: list[dict] | None = None  # the integrity check, when asked for
     existing: object = None  # what `stop_if` returned for this input's digest, if anything
+    integrity_beside: bool = False  # the integrity check ran on a second connection, beside the tally
 
 
 @dataclass(slots=True)
@@ -429,7 +430,7 @@ def compute_tally(edition: Edition) -> dict:
 
 
 def run_tally(edition: Edition, *, keep_input: bool = False, integrity: bool = False, stop_if=None) -> TallyOutput:
-    """The tally. With `integrity`, the chain check too (on the same pass over the scores). `stop_if` is
+    """The tally. With `integrity`, the chain check too (jury.verdict.integrity). `stop_if` is
     called with the input digest as soon as it is known; if it returns something, the tally stops there
     and the output carries it as `existing` (the stored run of the same input)."""
     return _Tally(edition, keep_input=keep_input).run(integrity=integrity, stop_if=stop_if)
@@ -472,32 +473,39 @@ class _Tally:
         return [f"c{i}" for i in range(len(self.rubric.criteria))]
 
     def _create_scorecard_table(self, cursor) -> None:
-        value_sql, params = self.rubric.value_sql()
         t = self.t
         status_marks = ", ".join(["%s"] * len(COMPETING))
-        ids = [r["id"] for r in self.rubric.criteria]
+        criteria = self.rubric.criteria
+        ids = [r["id"] for r in criteria]
+        # The pass groups the scores per scorecard into one column per criterion and a count; N and the
+        # count of scores outside the rubric come from those columns afterwards, per scorecard rather
+        # than per score. A missing score counts as the scale minimum; a score outside the rubric adds
+        # nothing to N. (A scorecard has at most one score per criterion: a unique constraint.)
         pivot = "".join(f", MAX(CASE WHEN s.criterion_id = %s THEN s.value END) AS c{i}" for i in range(len(ids)))
-        n_sql = f"COALESCE(SUM({value_sql}), 0)"
-        if connection.vendor == "postgresql":
-            # The scores' text is put together from the criterion columns when read (`scores_sql`), which
-            # spares an ordered string_agg per scorecard; `others` counts scores on criteria outside the
-            # rubric (only a change made in the database can put them there), read from the scores.
-            n_sql = f"CAST({n_sql} AS BIGINT)"
-            marks = ", ".join(["%s"] * len(ids)) or "NULL"
-            scores_sql = f"SUM(CASE WHEN s.criterion_id IS NULL OR s.criterion_id IN ({marks}) THEN 0 ELSE 1 END)"
-            scores_name, scores_params = "others", ids
-        else:
-            scores_sql, scores_name, scores_params = _scores_text_sql(), "scores", []
+        terms = [
+            f"{int(r['coef'])} * (COALESCE(a.c{i}, {int(r['scale_min'])}) - {int(r['scale_min'])})"
+            for i, r in enumerate(criteria)
+        ]
+        n_sql = f"CAST({' + '.join(terms) or '0'} AS BIGINT)"
+        present = " + ".join(f"CASE WHEN a.c{i} IS NULL THEN 0 ELSE 1 END" for i in range(len(ids))) or "0"
+        columns = "".join(f", a.c{i}" for i in range(len(ids)))
+        # PostgreSQL: the scores' text is put together from the criterion columns when read (`scores_sql`),
+        # which spares an ordered string_agg per scorecard; `others` counts scores on criteria outside the
+        # rubric (only a change made in the database can put them there), read from the scores then.
+        text_sql, text_column = (
+            ("", "") if connection.vendor == "postgresql" else (f", {_scores_text_sql()} AS scores", ", a.scores")
+        )
         _per_scorecard_plan(cursor, True)
         cursor.execute(
             f"CREATE TEMPORARY TABLE {self.table} AS "
-            f"SELECT sc.id AS id, sc.nomination_id AS nomination, sc.juror_id AS juror_id, "
-            f"{n_sql} AS n, {scores_sql} AS {scores_name}{pivot} "
+            f"SELECT a.id, a.nomination, a.juror_id, {n_sql} AS n, a.cnt - ({present}) AS others{columns}{text_column} "
+            f"FROM (SELECT sc.id AS id, sc.nomination_id AS nomination, sc.juror_id AS juror_id{pivot}, "
+            f"COUNT(s.id) AS cnt{text_sql} "
             f"FROM {t['scorecard']} sc JOIN {t['nomination']} nm ON nm.id = sc.nomination_id "
             f"LEFT JOIN {t['score']} s ON s.scorecard_id = sc.id "
             f"WHERE nm.edition_id = %s AND nm.status IN ({status_marks}) AND sc.status = %s "
-            f"GROUP BY sc.id, sc.nomination_id, sc.juror_id",
-            [*params, *scores_params, *ids, self.edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
+            f"GROUP BY sc.id, sc.nomination_id, sc.juror_id) a",
+            [*ids, self.edition.pk, *COMPETING, Scorecard.Status.SUBMITTED],
         )
         _per_scorecard_plan(cursor, False)
         if connection.vendor == "postgresql":
@@ -517,17 +525,28 @@ class _Tally:
         )
 
     def run(self, digest_only: bool = False, integrity: bool = False, stop_if=None) -> TallyOutput:
-        head, length = chain_head(self.edition)
-        codes = juror_codes(self.edition)
-        head_doc = input_head(self.edition, self.rubric, head, length)
-        startups = dict(head_doc["nominations"])
-        writer = _InputWriter(head_doc, keep=self.keep_input)
+        # On PostgreSQL, when this is the outermost transaction, the integrity check runs beside the tally
+        # on a connection of its own that reads the same snapshot (the two use both cores); otherwise it
+        # runs after the tally, in this transaction.
+        beside = integrity and not digest_only and connection.vendor == "postgresql" and not connection.in_atomic_block
         # One transaction: the server-side cursors then stream (outside one, PostgreSQL would hold
         # their whole result), work_mem applies to it alone, and a failure drops the temporary tables.
         with transaction.atomic(), connection.cursor() as cursor:
+            check = None
+            if beside:
+                from .integrity import IntegrityCheckBeside
+
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_export_snapshot()")
+                check = IntegrityCheckBeside(self.edition, cursor.fetchone()[0])
             _session_settings(cursor)
             done = False
             try:
+                head, length = chain_head(self.edition)
+                codes = juror_codes(self.edition)
+                head_doc = input_head(self.edition, self.rubric, head, length)
+                startups = dict(head_doc["nominations"])
+                writer = _InputWriter(head_doc, keep=self.keep_input)
                 self._create_scorecard_table(cursor)
                 _pause_for_tests("scorecards")
                 if digest_only:
@@ -543,17 +562,21 @@ class _Tally:
                     done = True
                     return TallyOutput({}, digest, head, length, document, existing=self._existing)
                 problems = None
-                if integrity:
+                if check is not None:
+                    problems, check = check.problems(), None
+                elif integrity:
                     from .integrity import integrity_problems
 
-                    problems = integrity_problems(self.edition, counted=self)
+                    problems = integrity_problems(self.edition)
                 done = True
             finally:
+                if check is not None:  # the tally stopped early or failed: the check is not wanted
+                    check.abandon()
                 if done or connection.vendor != "postgresql":  # after an error, the rollback drops them
                     for table in self.temporary:
                         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         result["chain"] = {"head": head, "length": length}
-        return TallyOutput(result, digest, head, length, document, problems=problems)
+        return TallyOutput(result, digest, head, length, document, problems=problems, integrity_beside=beside)
 
     def _write_input(self, writer: _InputWriter, codes: dict[int, str]) -> None:
         codes_json: dict[int, str] = {}

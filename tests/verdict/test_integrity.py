@@ -101,3 +101,69 @@ def test_deleted_event_is_found(scored):
         "chain_link_broken",
         "submitted_without_event",
     ]
+
+
+def test_scores_on_a_criterion_outside_the_rubric_are_found(scored):
+    """A score row added in the database for another edition's criterion: the fast comparison cannot
+    see it in the fragment, so it is compared in full."""
+    from awards.models import Criterion
+
+    from tests.verdict.tally_setup import scored_edition as other_edition
+
+    stranger = Criterion.objects.filter(edition=other_edition(rubric=[("1.00", 1, 5)], nominations=1, scores={}).edition)
+    card = scored.scorecards[("J-A", 1)]
+    Score.objects.create(scorecard=card, criterion=stranger.get(), value=3)
+    (problem,) = integrity_problems(scored.edition)
+    assert (problem["code"], problem["scorecard"]) == ("scores_differ", card.pk)
+
+
+def test_event_rows_number_changed_is_found(scored):
+    """The row says another scorecard than its payload (the hash still matches the payload)."""
+    event = ScoreEvent.objects.get(edition=scored.edition, seq=1)
+    other = scored.scorecards[("J-B", 1)]
+    ScoreEvent.objects.filter(pk=event.pk).update(scorecard=other)
+    assert "chain_event_mismatch" in codes(integrity_problems(scored.edition))
+
+
+def test_payload_is_stored_as_the_hashed_text(scored):
+    """The database holds exactly the bytes that were hashed, so it can check the hash itself."""
+    import hashlib
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prev_hash, payload, hash FROM jury_scoreevent WHERE edition_id = %s ORDER BY seq",
+            [scored.edition.pk],
+        )
+        rows = cursor.fetchall()
+    assert rows
+    for prev_hash, text, digest in rows:
+        assert hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest() == digest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_beside_the_tally_on_its_own_connection_finds_the_problems():
+    """Outside any transaction (as in the worker) on PostgreSQL, the check runs on a second connection in
+    the tally's snapshot; it finds what the check in the same connection finds."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the check runs beside the tally only on PostgreSQL")
+    scored = scored_edition(
+        rubric=[("1.00", 1, 5), ("2.00", 1, 5)],
+        nominations=2,
+        scores={"J-A": {0: [5, 4], 1: [2, 3]}, "J-B": {0: [3, 3], 1: [4, 4]}},
+    )
+    run = tally_run(edition=scored.edition, trigger="schedule")
+    assert (run.integrity_ok, run.problems) == (True, [])
+
+    card = scored.scorecards[("J-B", 1)]
+    Score.objects.filter(scorecard=card, criterion=scored.criteria[0]).update(value=1)
+    ScoreEvent.objects.filter(edition=scored.edition, seq=3).update(prev_hash="f" * 64)
+    from jury.verdict.tally import run_tally
+
+    output = run_tally(scored.edition, integrity=True)
+    assert output.integrity_beside is True
+    assert output.problems == integrity_problems(scored.edition)
+    assert codes(output.problems) == ["chain_hash_mismatch", "chain_link_broken", "scores_differ"]
+    run = tally_run(edition=scored.edition, trigger="schedule")
+    assert run.integrity_ok is False
+    # The same input again: the stored run is found at once and the check beside it is dropped.
+    assert tally_run(edition=scored.edition, trigger="schedule").pk == run.pk
