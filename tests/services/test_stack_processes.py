@@ -11,6 +11,7 @@ import secrets
 import subprocess
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -129,9 +130,10 @@ def test_web_process_serves_the_site_behind_a_tls_proxy(redis_server, start_proc
     assert status == 301
     assert headers["Location"] == f"https://127.0.0.1:{port}/"
 
-    # WEB_CONCURRENCY workers, access log on stdout.
+    # WEB_CONCURRENCY workers (the first may have served all of this before the second was forked), access
+    # log on stdout.
+    wait_until(lambda: len(set(re.findall(r"Booting worker with pid: (\d+)", web.output()))) == 2, 30, web.output)
     log = web.output()
-    assert len(set(re.findall(r"Booting worker with pid: (\d+)", log))) == 2, log
     assert '"GET /healthz HTTP/1.1" 200' in log, log
 
 
@@ -207,3 +209,43 @@ def test_beat_installs_the_outbox_drain_and_sends_it_when_due(redis_server, star
     drain.refresh_from_db()
     assert drain.total_run_count == 1
     assert drain.last_run_at > timezone.now() - timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recycled_web_workers_forked_from_the_master_keep_serving(redis_server, start_process, tmp_path):
+    port = free_port()
+    env = stack_env(
+        redis_server,
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        GUNICORN_MAX_REQUESTS="3",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+    )
+    collected = subprocess.run(
+        [venv_command("python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    web = start_process(run_args(WEB_COMMAND), env, "web")
+    wait_for_port(port, timeout=30)
+
+    # Each worker queries the database and is replaced after its third request; a connection inherited
+    # from the master and shared between workers would break them.
+    answers = []
+    for _ in range(8):
+        answers.append(http_get(port, "/healthz")[0])
+        answers.append(http_get(port, "/accounts/login/", {"X-Forwarded-Proto": "https"})[0])
+    log = web.output()
+    assert answers == [200, 200] * 8, log[-4000:]
+    assert len(set(re.findall(r"Booting worker with pid: (\d+)", log))) >= 5, log[-4000:]
+    # The site was imported once, by the master, before the first fork: the master holds it (a bare
+    # gunicorn master is about 25 MiB; with the site loaded, about 95).
+    status = (Path("/proc") / str(web.process.pid) / "status").read_text()
+    resident_kib = int(re.search(r"^VmRSS:\s+(\d+) kB$", status, re.MULTILINE).group(1))
+    assert resident_kib > 60 * 1024, status
