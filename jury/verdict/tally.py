@@ -74,7 +74,7 @@ Result document (format "fsa-tally/1"); numbers that are not counts are decimal 
         method; null under the normalised method (a changed score moves all of that juror's
         z-scores) and when first place is tied.
     distributions: {"<nomination id>": [10 counts]}: scorecard values in buckets of 10 points
-        (0-10, ..., 90-100; 100 falls in the last).
+        (0-10, ..., 90-100; 100 falls in the last, a value outside 0-100 in the nearest).
     chain: {head, length}
 Jurors appear only by their code (JuryMember.code).
 """
@@ -105,7 +105,6 @@ Z_SCALE_EXP = 60  # z-scores truncated to 10**(Z_SCALE_EXP/2) = 10**30
 BUCKETS = 10
 STREAM_BATCH = 10000
 TALLY_WORK_MEM = "64MB"  # per session, while the tally runs (PostgreSQL)
-Z_LIMB = 10**12  # z-scores go to the database as three integer limbs (SQLite has 64-bit integers only)
 
 # A setting read between the phases of the tally, only so that a test can kill the worker half-way.
 TEST_PAUSE_SETTING = "VERDICT_TALLY_TEST_PAUSE_SECONDS"
@@ -341,17 +340,30 @@ def input_head(edition: Edition, rubric: Rubric, head: str, length: int) -> dict
 # Ranking with the tie chain
 
 
+KEY_SCALE = 10**40  # exact sort keys for fractions whose denominators are below 10**20
+
+
+def _exact_keys(values: dict[int, Fraction]) -> dict:
+    """Integer sort keys in the fractions' exact order: floor(f * 10**40) is exact for denominators
+    below 10**20 (two such fractions that differ do so by more than 10**-40), and integers compare
+    much faster than fractions. The fractions themselves otherwise."""
+    if any(f.denominator >= 10**20 for f in values.values()):
+        return values
+    return {n: f.numerator * KEY_SCALE // f.denominator for n, f in values.items()}
+
+
 def rank(
     entries: dict[int, dict], primary: dict[int, Fraction], steps: list[str]
 ) -> list[tuple[int, int, dict | None]]:
     """[(nomination, position, tie)] best first. `entries[n]` carries "_median" and "_top" (Fractions)."""
     keys = {"median": "_median", "top_criterion": "_top"}
-    order = sorted(entries, key=lambda n: (-primary[n], n))
+    value = _exact_keys(primary)
+    order = sorted(entries, key=lambda n: (-value[n], n))
     out: list[tuple[int, int, dict | None]] = []
     i = 0
     while i < len(order):
         j = i
-        while j + 1 < len(order) and primary[order[j + 1]] == primary[order[i]]:
+        while j + 1 < len(order) and value[order[j + 1]] == value[order[i]]:
             j += 1
         group = order[i : j + 1]
         if len(group) == 1:
@@ -606,12 +618,20 @@ class _Tally:
         table = self.table
         columns = self._criterion_columns()
 
-        # Per juror: count, sum and sum of squares of N, for the normalisation.
-        cursor.execute(f"SELECT juror_id, COUNT(*), SUM(n), {_square_sum_sql('n')} FROM {table} GROUP BY juror_id")
-        jurors: dict[int, dict] = {}
-        for juror_id, n, s, qa, qb, qc in cursor.fetchall():
-            n, s, q = int(n), int(s), _square_sum(qa, qb, qc)
-            jurors[juror_id] = {"code": code_for(codes, juror_id), "n": n, "s": s, "t": n * q - s * s}
+        # Per juror and distinct N, the count: each juror's count, sum and sum of squares of N (for the
+        # normalisation), their z-scores and their midranks all come from these rows.
+        cursor.execute(f"SELECT juror_id, n, COUNT(*) FROM {table} GROUP BY juror_id, n")
+        juror_values = [(j, int(n), int(count)) for j, n, count in cursor.fetchall()]
+        moments: dict[int, list[int]] = {}
+        for j, n, count in juror_values:
+            acc = moments.setdefault(j, [0, 0, 0])
+            acc[0] += count
+            acc[1] += n * count
+            acc[2] += n * n * count
+        jurors: dict[int, dict] = {
+            j: {"code": code_for(codes, j), "n": k, "s": total, "t": k * q - total * total}
+            for j, (k, total, q) in moments.items()
+        }
         order = sorted(jurors, key=lambda j: jurors[j]["code"])
         index = {j: i for i, j in enumerate(order)}
         for j, i in index.items():
@@ -625,78 +645,42 @@ class _Tally:
             elif info["t"] == 0:
                 not_normalised.append({"juror": info["code"], "reason": "no_spread", "scorecards": info["n"]})
 
-        # Per nomination: count, sum, squares, min, max of N; sum and count of each criterion.
+        # Per nomination, in one pass sorted by N: count, sum, squares, min, max of N; the middle value(s)
+        # for the median (the middle row for an odd count, the two middle rows for an even one); the
+        # distribution in buckets of 10 points, floor(10 * N / D), those outside 0-100 in the nearest;
+        # and the sum and count of each criterion.
         criteria_sql = "".join(f", SUM({c}), COUNT({c})" for c in columns)
+        last = BUCKETS - 1
+        buckets_sql = "".join(
+            f", SUM(CASE WHEN b {'<=' if i == 0 else '>=' if i == last else '='} {i} THEN 1 ELSE 0 END)"
+            for i in range(BUCKETS)
+        )
         cursor.execute(
-            f"SELECT nomination, COUNT(*), SUM(n), {_square_sum_sql('n')}, MIN(n), MAX(n){criteria_sql} "
-            f"FROM {table} GROUP BY nomination"
+            f"SELECT nomination, COUNT(*), SUM(n), {_square_sum_sql('n')}, MIN(n), MAX(n), "
+            f"SUM(CASE WHEN rn = (k + 1) / 2 OR rn = (k + 2) / 2 THEN n ELSE 0 END){buckets_sql}{criteria_sql} "
+            f"FROM (SELECT nomination, n{''.join(', ' + c for c in columns)}, "
+            f"CASE WHEN n >= 0 THEN (n * {BUCKETS}) / {int(d)} ELSE -(({int(d)} - 1 - n * {BUCKETS}) / {int(d)}) END AS b, "
+            "ROW_NUMBER() OVER (PARTITION BY nomination ORDER BY n) AS rn, COUNT(*) OVER (PARTITION BY nomination) AS k "
+            f"FROM {table}) w GROUP BY nomination"
         )
         noms: dict[int, _Nom] = {}
-        for nom, k, total, qa, qb, qc, low, high, *per_criterion in cursor.fetchall():
+        for nom, k, total, qa, qb, qc, low, high, middle, *rest in cursor.fetchall():
             entry = noms[nom] = _Nom(startups.get(nom, ""), int(k), int(total), _square_sum(qa, qb, qc))
             entry.low, entry.high = int(low), int(high)
+            entry.median2 = int(middle) * (2 if entry.count % 2 else 1)
+            entry.buckets = [int(count) for count in rest[:BUCKETS]]
+            per_criterion = rest[BUCKETS:]
             for i, r in enumerate(rubric.criteria):
                 if per_criterion[2 * i + 1]:
                     entry.criteria[r["id"]] = (int(per_criterion[2 * i]), int(per_criterion[2 * i + 1]))
         _pause_for_tests("criteria")
 
-        # Medians: the middle row (odd count) or the two middle rows (even count) of each nomination.
-        cursor.execute(
-            f"SELECT nomination, SUM(n) FROM (SELECT nomination, n, ROW_NUMBER() OVER (PARTITION BY nomination "
-            f"ORDER BY n) AS rn, COUNT(*) OVER (PARTITION BY nomination) AS k FROM {table}) m "
-            "WHERE rn = (k + 1) / 2 OR rn = (k + 2) / 2 GROUP BY nomination"
-        )
-        for nom, middle in cursor.fetchall():
-            entry = noms[nom]
-            entry.median2 = int(middle) * (2 if entry.count % 2 else 1)
-
-        # Distributions: buckets of 10 points, floor(10 * N / D).
-        cursor.execute(
-            f"SELECT nomination, CASE WHEN n >= 0 THEN (n * {BUCKETS}) / %s ELSE -((%s - 1 - n * {BUCKETS}) / %s) END "
-            f"AS bucket, COUNT(*) FROM {table} GROUP BY nomination, bucket",
-            [d, d, d],
-        )
-        for nom, bucket, count in cursor.fetchall():
-            noms[nom].buckets[min(BUCKETS - 1, int(bucket))] += int(count)
-
-        # z-scores: one per distinct (juror, N), summed per nomination in the database.
+        # z-scores: one per distinct (juror, N); summed per nomination in the pass below.
         zmap: dict[tuple[int, int], int] = {}
-        cursor.execute(f"SELECT juror_id, n, COUNT(*) FROM {table} GROUP BY juror_id, n")
-        juror_values = [(j, int(n), int(count)) for j, n, count in cursor.fetchall()]
-        if any(info["t"] for info in jurors.values()):
-            rows = []
-            for j, n, _count in juror_values:
-                info = jurors[j]
-                if info["t"]:
-                    z = z_truncated(info["n"] * n - info["s"], info["t"])
-                    if z:
-                        zmap[(j, n)] = z
-                        rows.append((j, n, z // (Z_LIMB * Z_LIMB), (z // Z_LIMB) % Z_LIMB, z % Z_LIMB))
-            if rows:
-                zt = f"{table}_z"
-                self.temporary.append(zt)
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE {zt} (juror_id bigint, n bigint, z1 bigint, z2 bigint, z3 bigint)"
-                )
-                _insert_rows(cursor, zt, rows, 5)
-                cursor.execute(
-                    f"SELECT t.nomination, SUM(z.z1), SUM(z.z2), SUM(z.z3) FROM {table} t JOIN {zt} z "
-                    "ON z.juror_id = t.juror_id AND z.n = t.n GROUP BY t.nomination"
-                )
-                for nom, z1, z2, z3 in cursor.fetchall():
-                    noms[nom].z = (int(z1) * Z_LIMB + int(z2)) * Z_LIMB + int(z3)
-
-        # Leniency: per juror and nomination size k, the sum of (k * N - the nomination's sum).
-        cursor.execute(
-            f"SELECT t.juror_id, a.k, SUM(a.k * t.n - a.total), COUNT(*) FROM {table} t JOIN "
-            f"(SELECT nomination, COUNT(*) AS k, SUM(n) AS total FROM {table} GROUP BY nomination) a "
-            "ON a.nomination = t.nomination WHERE a.k >= 2 GROUP BY t.juror_id, a.k"
-        )
-        lenient: dict[int, dict[int, int]] = {j: {} for j in jurors}  # juror -> {k-1: sum(k*N - S)}
-        lenient_counts: dict[int, int] = {}
-        for j, k, s, count in cursor.fetchall():
-            lenient[j][int(k) - 1] = int(s)
-            lenient_counts[j] = lenient_counts.get(j, 0) + int(count)
+        for j, n, _count in juror_values:
+            info = jurors[j]
+            if info["t"] and (z := z_truncated(info["n"] * n - info["s"], info["t"])):
+                zmap[(j, n)] = z
 
         # Kendall's W over all jurors and nominations, when every nomination is ranked and every juror
         # scored each one (then the ranks are the midranks of each juror's values, known from the
@@ -711,14 +695,48 @@ class _Tally:
             self._kendall_ties = sum(count**3 - count for _j, _n, count in juror_values)
         rank_sums: dict[int, int] = {}
 
-        # One pass over the scorecards, by nomination: the input's digest, who scored what (bitmasks),
-        # each juror's best nomination among those they scored with their own scorecard left out, and
-        # the rank sums.
+        # One pass over the scorecards, a nomination at a time: the input's digest, the nomination's sum
+        # of z-scores, who scored what (bitmasks), the rank sums, each juror's leniency (per nomination
+        # size k, the sum of k * N - the nomination's sum) and each juror's best nomination among those
+        # they scored with their own scorecard left out.
         scored_left_out: dict[int, tuple] = {}  # juror -> best (num, den, nomination)
+        lenient: dict[int, dict[int, int]] = {j: {} for j in jurors}  # juror -> {k-1: sum(k*N - S)}
+        lenient_counts: dict[int, int] = dict.fromkeys(jurors, 0)
         raw = method == TallyMethod.RAW
         bits = {j: 1 << i for j, i in index.items()}
+
+        def nomination_done(group: list) -> None:
+            nom_id = group[0][1]
+            entry = noms[nom_id]
+            if zmap:
+                entry.z = sum(zmap.get((j, n), 0) for _id, _nom, j, _scores, n in group)
+            k, total, z_total = entry.count, entry.total, entry.z
+            counted = k - 1 >= quorum and k > 1
+            mask, ranks = 0, 0
+            for _id, _nom, j, _scores, n in group:
+                mask |= bits[j]
+                if midranks is not None:
+                    ranks += midranks[(j, n)]
+                if k > 1:
+                    by_size = lenient[j]
+                    by_size[k - 1] = by_size.get(k - 1, 0) + k * n - total
+                    lenient_counts[j] += 1
+                if counted:
+                    num = (total - n) if raw else (z_total - zmap.get((j, n), 0))
+                    best = scored_left_out.get(j)
+                    if (
+                        best is None
+                        or num * best[1] > best[0] * (k - 1)
+                        or (num * best[1] == best[0] * (k - 1) and nom_id < best[2])
+                    ):
+                        scored_left_out[j] = (num, k - 1, nom_id)
+            entry.jurors = mask
+            if midranks is not None:
+                rank_sums[nom_id] = ranks
+
         pg = connection.vendor == "postgresql"
         codes_json: dict[int, str] = {}
+        group: list = []
         stream = connection.chunked_cursor()
         try:
             stream.execute(
@@ -731,21 +749,13 @@ class _Tally:
                     codes_json,
                     codes,
                 )
-                for _id, nom_id, j, _scores, n in rows:
-                    entry = noms[nom_id]
-                    entry.jurors |= bits[j]
-                    if midranks is not None:
-                        rank_sums[nom_id] = rank_sums.get(nom_id, 0) + midranks[(j, n)]
-                    k = entry.count
-                    if k - 1 >= quorum and k > 1:
-                        num = (entry.total - n) if raw else (entry.z - zmap.get((j, n), 0))
-                        best = scored_left_out.get(j)
-                        if (
-                            best is None
-                            or num * best[1] > best[0] * (k - 1)
-                            or (num * best[1] == best[0] * (k - 1) and nom_id < best[2])
-                        ):
-                            scored_left_out[j] = (num, k - 1, nom_id)
+                for row in rows:
+                    if group and row[1] != group[0][1]:
+                        nomination_done(group)
+                        group = []
+                    group.append(row)
+            if group:
+                nomination_done(group)
         finally:
             stream.close()
         self._digest = writer.digest()
@@ -891,35 +901,62 @@ class _Tally:
         return _kendall(sums2, m, n, ties)
 
     def _per_criterion(self, cursor, v: str, m: int, n: int, columns: list[str], out: dict) -> None:
-        # Per criterion: midranks from the counts per (juror, criterion, value), joined back.
-        cursor.execute(
-            " UNION ALL ".join(
-                f"SELECT juror_id, {i}, {c}, COUNT(*) FROM {v} WHERE {c} IS NOT NULL GROUP BY juror_id, {c}"
-                for i, c in enumerate(columns)
+        # Per criterion: the counts per (juror, criterion, value) give each juror's midranks; a table with
+        # a row per juror and a column per (criterion, value) holds them, and one join puts each
+        # scorecard's midranks (a CASE per criterion) into the per-nomination rank sums.
+        if connection.vendor == "postgresql":  # one pass
+            flags = ", ".join(f"GROUPING({c})" for c in columns)
+            sets = ", ".join(f"(juror_id, {c})" for c in columns)
+            cursor.execute(
+                f"SELECT juror_id, COUNT(*), {', '.join(columns)}, {flags} FROM {v} GROUP BY GROUPING SETS ({sets})"
             )
-        )
+            width = len(columns)
+            rows = []
+            for j, count, *rest in cursor.fetchall():
+                i = rest[width:].index(0)  # the criterion this row counts (GROUPING() is 0 for it)
+                if rest[i] is not None:
+                    rows.append((j, i, rest[i], count))
+        else:
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT juror_id, {i}, {c}, COUNT(*) FROM {v} WHERE {c} IS NOT NULL GROUP BY juror_id, {c}"
+                    for i, c in enumerate(columns)
+                )
+            )
+            rows = cursor.fetchall()
         counts: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for j, i, value, count in cursor.fetchall():
+        for j, i, value, count in rows:
             counts.setdefault((j, int(i)), []).append((int(value), int(count)))
-        midranks, ties_c = [], {}
+        midranks: dict[tuple[int, int, int], int] = {}
+        ties_c: dict[int, int] = {}
+        values: dict[int, set[int]] = {}
         for (j, i), pairs in counts.items():
             below = 0
             for value, count in sorted(pairs):
-                midranks.append((j, i, value, 2 * below + count + 1))
+                midranks[(j, i, value)] = 2 * below + count + 1
                 ties_c[i] = ties_c.get(i, 0) + count**3 - count
+                values.setdefault(i, set()).add(value)
                 below += count
+        slots = [(i, value) for i in sorted(values) for value in sorted(values[i])]
         mr = f"{self.table}_mr"
         self.temporary.append(mr)
-        cursor.execute(f"CREATE TEMPORARY TABLE {mr} (juror_id bigint, criterion integer, value integer, mr2 bigint)")
-        _insert_rows(cursor, mr, midranks, 4)
+        names = [f"r{i}_{k}" for k, (i, _value) in enumerate(slots)]
+        cursor.execute(f"CREATE TEMPORARY TABLE {mr} (juror_id bigint{''.join(f', {name} bigint' for name in names)})")
+        jurors = sorted({j for j, _i in counts})
+        _insert_rows(
+            cursor, mr, [(j, *(midranks.get((j, i, value)) for i, value in slots)) for j in jurors], 1 + len(slots)
+        )
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {mr}")
-        joins = "".join(
-            f" LEFT JOIN {mr} m{i} ON m{i}.juror_id = v.juror_id AND m{i}.criterion = {i} AND m{i}.value = v.{c}"
-            for i, c in enumerate(columns)
+        sums_sql = []
+        for i, c in enumerate(columns):
+            whens = " ".join(
+                f"WHEN {int(value)} THEN m.{name}" for name, (ci, value) in zip(names, slots, strict=True) if ci == i
+            )
+            sums_sql.append(f"SUM(CASE v.{c} {whens} END)" if whens else "NULL")
+        cursor.execute(
+            f"SELECT v.nomination, {', '.join(sums_sql)} FROM {v} v JOIN {mr} m ON m.juror_id = v.juror_id GROUP BY v.nomination"
         )
-        sums_sql = ", ".join(f"SUM(m{i}.mr2)" for i in range(len(columns)))
-        cursor.execute(f"SELECT v.nomination, {sums_sql} FROM {v} v{joins} GROUP BY v.nomination")
         per: dict[int, list[int]] = {}
         for _nom, *sums in cursor.fetchall():
             for i, s2 in enumerate(sums):

@@ -253,7 +253,7 @@ def recompute(data: dict) -> dict:
         norm_key[nomination] = Fraction(zsum, k)
         counts = [0] * 10
         for x in xs:
-            counts[min(9, math.floor(10 * x))] += 1
+            counts[max(0, min(9, math.floor(10 * x)))] += 1
         distributions[str(nomination)] = counts
 
     ranked = [n for n in entries if entries[n]["count"] >= data["quorum"]]
