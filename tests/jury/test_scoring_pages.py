@@ -322,6 +322,33 @@ def test_dashboard_page_out_of_range_or_garbage(client, long_list, asked, shown)
     assert _page_names(html) == expected[(shown - 1) * 25 : shown * 25]
 
 
+@pytest.mark.parametrize(
+    ("show", "states", "listed"),
+    [("all", None, (48, 56)), ("to_score", {"", "draft"}, (36, 42)), ("drafts", {"draft"}, (12, 14))],
+)
+def test_dashboard_pages_each_editions_list_under_the_filter(client, show, states, listed):
+    older, newer = edition_in_scoring(), edition_in_scoring()
+    juror = juror_with_mfa(edition=older)
+    JuryMember.objects.create(edition=newer, user=juror)
+    for edition, count in ((older, 60), (newer, 70)):
+        jury_plan_released(edition)
+        _bulk_assign(juror, edition, count)
+    client.cookies["django_language"] = "en"
+    client.force_login(juror)
+    expected = {edition: _names_in_order(juror, edition, states) for edition in (older, newer)}
+    assert tuple(len(expected[edition]) for edition in (older, newer)) == listed
+
+    html = dashboard(client, show=show, **{f"page-{older.pk}": 2, f"page-{newer.pk}": 1})
+
+    sections = {
+        edition: html.split(f'id="edition-{edition.pk}"')[1].split("</section>")[0] for edition in (older, newer)
+    }
+    start = 25 if listed[0] > 25 else 0  # a page past the end shows the last one
+    assert _page_names(sections[older]) == expected[older][start : start + 25]
+    assert _page_names(sections[newer]) == expected[newer][:25]
+    assert f'<ol class="list-group" start="{start + 1}" id="list-{older.pk}">' in sections[older]
+
+
 def test_dashboard_one_page_has_no_pagination(juror_client):
     html = dashboard(juror_client)
 
