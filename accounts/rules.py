@@ -29,7 +29,9 @@ def has_mfa(user) -> bool:
         return False
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    from core.db import row_exists
+
+    return row_exists(Authenticator, "user_id = %s AND type = %s", [user.pk, Authenticator.Type.TOTP])
 
 
 rules.add_perm("accounts.view_organiser_area", is_organiser)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Criterion, CriterionLevel, Edition, Phase
+from core.db import row_exists
 from nominations.models import Nomination
 from nominations.selectors import nomination_get_for_user_or_404
 
@@ -48,7 +49,8 @@ from .rules import is_conflicted
 
 def user_is_seated_juror(*, user) -> bool:
     """On the jury of any edition."""
-    return user.is_authenticated and JuryMember.objects.filter(user=user).exists()
+    # Asked for the menu's jury link on every logged-in page: one plain SQL check.
+    return user.is_authenticated and row_exists(JuryMember, "user_id = %s", [user.pk])
 
 
 # ---------------------------------------------------------------------------------------------------
