@@ -20,3 +20,15 @@ def canonical_json(value) -> bytes:
 
 def event_hash(prev_hash: str, payload: dict) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_json(payload)).hexdigest()
+
+
+class CanonicalDict(dict):
+    """A JSON object serialised once: `canonical` holds its canonical JSON, for its digest and for
+    storing it (jury.models.CanonicalJSONField writes it as is). A snapshot: not to be changed after."""
+
+    def __init__(self, value: dict):
+        super().__init__(value)
+        self.canonical = canonical_json(value)
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.canonical).hexdigest()

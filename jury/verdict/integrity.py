@@ -213,9 +213,9 @@ def _state_sql(sql: dict, edition_id: int, criteria: list[int]) -> tuple[str, li
     fragment = " || ".join(f"COALESCE('\"{criteria[i]}\":' || c.c{i} || ',', '')" for i in by_key) or "''"
     found = sql["find"].format(text="l.payload", part=f"'\"scores\":{{' || rtrim({fragment}, ',') || '}}'")
     query = (
-        "WITH last AS (SELECT scorecard_id, MAX(seq) AS seq FROM {event} WHERE edition_id = %s GROUP BY scorecard_id), "
-        "latest AS (SELECT e.scorecard_id, e.seq, e.kind, e.payload FROM last m JOIN {event} e "
-        "ON e.edition_id = %s AND e.seq = m.seq), "
+        "WITH latest AS (SELECT e.scorecard_id, e.seq, e.kind, e.payload FROM {event} e WHERE e.edition_id = %s "
+        "AND NOT EXISTS (SELECT 1 FROM {event} f WHERE f.scorecard_id = e.scorecard_id AND f.edition_id = %s "
+        "AND f.seq > e.seq)), "
         "cards AS (SELECT sc.id, sc.status{pivot}, "
         "SUM(CASE WHEN s.id IS NULL OR s.criterion_id IN ({marks}) THEN 0 ELSE 1 END) AS others "
         "FROM {scorecard} sc JOIN {nomination} nm ON nm.id = sc.nomination_id "

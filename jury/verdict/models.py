@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jury.models import CanonicalJSONField
+
 
 class TallyRun(models.Model):
     """One tally of an edition's submitted scorecards. The same input always gives the same result and
@@ -27,7 +29,7 @@ class TallyRun(models.Model):
     chain_length = models.PositiveIntegerField(_("chain length"))
     input_digest = models.CharField(_("SHA-256 of the input"), max_length=64)
     result_digest = models.CharField(_("SHA-256 of the result"), max_length=64)
-    result = models.JSONField(_("result"))
+    result = CanonicalJSONField(_("result"))  # its canonical JSON: result_digest is that text's SHA-256
     # False when the scores in the database differ from what the chain recorded (a change made
     # behind the application's back); `problems` says where.
     integrity_ok = models.BooleanField(_("scores match the chain"), default=True)

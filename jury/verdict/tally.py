@@ -227,10 +227,14 @@ def _sorted_scores_text(text: str | None) -> str:
     return ",".join(f"{c}:{v}" for c, v in pairs)
 
 
-def _square_sum_sql(column: str) -> str:
-    """SQL for the exact sum of squares of an integer column, as 3 comma-separated aggregates that
-    `_square_sum` puts together (SQLite's integers are 64-bit: the column is split at 2**20)."""
+def _square_sum_sql(column: str, bound: int) -> str:
+    """SQL for the exact sum of squares of an integer column whose values are at most `bound` in size,
+    as 3 comma-separated aggregates that `_square_sum` puts together (SQLite's integers are 64-bit: the
+    column is split at 2**20). PostgreSQL sums 64-bit integers exactly; a square that might not fit in
+    one is taken as NUMERIC."""
     if connection.vendor == "postgresql":
+        if bound * bound < 2**62:
+            return f"SUM({column} * {column}), 0, 0"
         return f"SUM(CAST({column} AS NUMERIC) * {column}), 0, 0"
     hi, lo = f"({column} >> 20)", f"({column} & 1048575)"
     return f"SUM({hi} * {hi}), SUM({hi} * {lo}), SUM({lo} * {lo})"
@@ -524,6 +528,11 @@ class _Tally:
             # Temporary tables get no statistics otherwise (and the planner then nests loops over them).
             cursor.execute(f"ANALYZE {self.table} (id, nomination, juror_id, n)")
 
+    def _n_bound(self) -> int:
+        """A bound on |N| for any scorecard, including scores outside their scale (a change made in the
+        database can put them there; the values are 16-bit)."""
+        return sum(int(r["coef"]) * (2**15 + abs(int(r["scale_min"]))) for r in self.rubric.criteria) or 1
+
     def scores_sql(self, alias: str) -> str:
         """SQL for the "criterion:value,..." text of a row of the scorecard table (criterion id order)."""
         if connection.vendor != "postgresql":
@@ -645,29 +654,26 @@ class _Tally:
             elif info["t"] == 0:
                 not_normalised.append({"juror": info["code"], "reason": "no_spread", "scorecards": info["n"]})
 
-        # Per nomination, in one pass sorted by N: count, sum, squares, min, max of N; the middle value(s)
-        # for the median (the middle row for an odd count, the two middle rows for an even one); the
-        # distribution in buckets of 10 points, floor(10 * N / D), those outside 0-100 in the nearest;
-        # and the sum and count of each criterion.
+        # Per nomination: count, sum, squares, min, max of N; the distribution in buckets of 10 points,
+        # floor(10 * N / D), those outside 0-100 in the nearest; the sum and count of each criterion.
+        # (The medians come from the ordered pass below.)
         criteria_sql = "".join(f", SUM({c}), COUNT({c})" for c in columns)
         last = BUCKETS - 1
+        bucket = (
+            f"(CASE WHEN n >= 0 THEN (n * {BUCKETS}) / {int(d)} ELSE -(({int(d)} - 1 - n * {BUCKETS}) / {int(d)}) END)"
+        )
         buckets_sql = "".join(
-            f", SUM(CASE WHEN b {'<=' if i == 0 else '>=' if i == last else '='} {i} THEN 1 ELSE 0 END)"
+            f", SUM(CASE WHEN {bucket} {'<=' if i == 0 else '>=' if i == last else '='} {i} THEN 1 ELSE 0 END)"
             for i in range(BUCKETS)
         )
         cursor.execute(
-            f"SELECT nomination, COUNT(*), SUM(n), {_square_sum_sql('n')}, MIN(n), MAX(n), "
-            f"SUM(CASE WHEN rn = (k + 1) / 2 OR rn = (k + 2) / 2 THEN n ELSE 0 END){buckets_sql}{criteria_sql} "
-            f"FROM (SELECT nomination, n{''.join(', ' + c for c in columns)}, "
-            f"CASE WHEN n >= 0 THEN (n * {BUCKETS}) / {int(d)} ELSE -(({int(d)} - 1 - n * {BUCKETS}) / {int(d)}) END AS b, "
-            "ROW_NUMBER() OVER (PARTITION BY nomination ORDER BY n) AS rn, COUNT(*) OVER (PARTITION BY nomination) AS k "
-            f"FROM {table}) w GROUP BY nomination"
+            f"SELECT nomination, COUNT(*), SUM(n), {_square_sum_sql('n', self._n_bound())}, MIN(n), MAX(n)"
+            f"{buckets_sql}{criteria_sql} FROM {table} GROUP BY nomination"
         )
         noms: dict[int, _Nom] = {}
-        for nom, k, total, qa, qb, qc, low, high, middle, *rest in cursor.fetchall():
+        for nom, k, total, qa, qb, qc, low, high, *rest in cursor.fetchall():
             entry = noms[nom] = _Nom(startups.get(nom, ""), int(k), int(total), _square_sum(qa, qb, qc))
             entry.low, entry.high = int(low), int(high)
-            entry.median2 = int(middle) * (2 if entry.count % 2 else 1)
             entry.buckets = [int(count) for count in rest[:BUCKETS]]
             per_criterion = rest[BUCKETS:]
             for i, r in enumerate(rubric.criteria):
@@ -711,6 +717,8 @@ class _Tally:
             if zmap:
                 entry.z = sum(zmap.get((j, n), 0) for _id, _nom, j, _scores, n in group)
             k, total, z_total = entry.count, entry.total, entry.z
+            values = sorted(row[4] for row in group)
+            entry.median2 = 2 * values[k // 2] if k % 2 else values[k // 2 - 1] + values[k // 2]
             counted = k - 1 >= quorum and k > 1
             mask, ranks = 0, 0
             for _id, _nom, j, _scores, n in group:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from awards.models import Edition
 from core.audit import audit_record
-from jury.chain import canonical_json
+from jury.chain import CanonicalDict, canonical_json
 
 from ..models import TallyRun
 from ..tally import run_tally, tally_input_digest
@@ -43,6 +43,7 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
         return output.existing
     problems = output.problems
     digest = output.input_digest
+    result = CanonicalDict(output.result)  # serialised once, for the digest and the row
     duration_ms = int((time.monotonic() - started) * 1000)
     try:
         with transaction.atomic():
@@ -54,8 +55,8 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
                 chain_head=output.chain_head,
                 chain_length=output.chain_length,
                 input_digest=digest,
-                result_digest=result_digest(output.result),
-                result=output.result,
+                result_digest=result.digest(),
+                result=result,
                 integrity_ok=not problems,
                 problems=problems,
                 duration_ms=duration_ms,
