@@ -22,13 +22,19 @@ def event_hash(prev_hash: str, payload: dict) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_json(payload)).hexdigest()
 
 
-class CanonicalDict(dict):
-    """A JSON object serialised once: `canonical` holds its canonical JSON, for its digest and for
-    storing it (jury.models.CanonicalJSONField writes it as is). A snapshot: not to be changed after."""
-
-    def __init__(self, value: dict):
-        super().__init__(value)
-        self.canonical = canonical_json(value)
-
-    def digest(self) -> str:
-        return hashlib.sha256(self.canonical).hexdigest()
+def canonical_pieces(value: dict):
+    """The canonical JSON of an object in pieces (bytes) that join to `canonical_json(value)`: a list
+    that is the value of a top-level key comes an element at a time, so a large document need never be
+    held whole as text."""
+    yield b"{"
+    for i, key in enumerate(sorted(value)):
+        yield (b"," if i else b"") + canonical_json(key) + b":"
+        item = value[key]
+        if isinstance(item, list) and item:
+            yield b"["
+            for j, element in enumerate(item):
+                yield (b"," if j else b"") + canonical_json(element)
+            yield b"]"
+        else:
+            yield canonical_json(item)
+    yield b"}"

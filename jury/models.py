@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyError
 
-from .chain import CanonicalDict, canonical_json
+from .chain import canonical_json
 
 
 class JuryRole(models.TextChoices):
@@ -282,8 +282,6 @@ class CanonicalJSONField(models.TextField):
         return json.loads(value) if isinstance(value, str) else value
 
     def get_prep_value(self, value):
-        if isinstance(value, CanonicalDict):
-            return value.canonical.decode()
         return None if value is None else canonical_json(value).decode()
 
     def value_to_string(self, obj):

@@ -357,9 +357,10 @@ def _exact_keys(values: dict[int, Fraction]) -> dict:
 
 
 def rank(
-    entries: dict[int, dict], primary: dict[int, Fraction], steps: list[str]
+    entries: dict[int, dict], primary: dict[int, Fraction], steps: list[str], ties: bool = True
 ) -> list[tuple[int, int, dict | None]]:
-    """[(nomination, position, tie)] best first. `entries[n]` carries "_median" and "_top" (Fractions)."""
+    """[(nomination, position, tie)] best first. `entries[n]` carries "_median" and "_top" (Fractions).
+    With `ties` false, every tie is None (only the positions are wanted)."""
     keys = {"median": "_median", "top_criterion": "_top"}
     value = _exact_keys(primary)
     order = sorted(entries, key=lambda n: (-value[n], n))
@@ -377,12 +378,14 @@ def rank(
             for settled, members, by in _settle(group, steps, entries, keys):
                 position = len(out) + 1
                 for offset, n in enumerate(members):
-                    tie = {
-                        "tied_on_mean": [m for m in tied_on_mean if m != n],
-                        "with": [m for m in (members if not settled else tied_on_mean) if m != n],
-                        "settled_by": by,
-                        "needs_chair": not settled,
-                    }
+                    tie = None
+                    if ties:
+                        tie = {
+                            "tied_on_mean": [m for m in tied_on_mean if m != n],
+                            "with": [m for m in (members if not settled else tied_on_mean) if m != n],
+                            "settled_by": by,
+                            "needs_chair": not settled,
+                        }
                     out.append((n, position if not settled else position + offset, tie))
         i = j + 1
     return out
@@ -813,7 +816,7 @@ class _Tally:
         other = TallyMethod.NORMALISED if method == TallyMethod.RAW else TallyMethod.RAW
         ranked_entries = {n: entries[n] for n in ranked_ids}
         main = rank(ranked_entries, {n: primaries[method][n] for n in ranked_ids}, steps)
-        beside = rank(ranked_entries, {n: primaries[other][n] for n in ranked_ids}, steps)
+        beside = rank(ranked_entries, {n: primaries[other][n] for n in ranked_ids}, steps, ties=False)
         ranking = []
         for nom_id, position, tie in main:
             entry = {k: v for k, v in entries[nom_id].items() if not k.startswith("_")}

@@ -98,3 +98,28 @@ def test_concurrent_runs_store_one_row():
     assert errors == []
     assert len(set(ids)) == 1
     assert TallyRun.objects.filter(edition=scored.edition).count() == 1
+
+
+@pytest.mark.django_db
+def test_result_is_stored_as_its_canonical_json_whose_digest_is_the_result_digest():
+    """The row holds the result's canonical JSON byte for byte (on PostgreSQL it is written in pieces),
+    and result_digest is that text's SHA-256."""
+    import hashlib
+
+    from jury.chain import canonical_json, canonical_pieces
+
+    scored = make()
+    run = tally_run(edition=scored.edition, trigger="schedule")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT result FROM verdict_tallyrun WHERE id = %s", [run.pk])
+        (text,) = cursor.fetchone()
+    assert text.encode() == canonical_json(run.result) == b"".join(canonical_pieces(run.result))
+    assert hashlib.sha256(text.encode()).hexdigest() == run.result_digest
+    assert TallyRun.objects.get(pk=run.pk).result == run.result
+
+
+def test_canonical_pieces_join_to_the_canonical_json():
+    from jury.chain import canonical_json, canonical_pieces
+
+    for value in [{}, {"a": []}, {"b": [1, {"z": 'å\\"\n', "a": None}], "a": {"y": [2]}, "c": "x"}]:
+        assert b"".join(canonical_pieces(value)) == canonical_json(value)

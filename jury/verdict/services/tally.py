@@ -7,16 +7,19 @@ a second one. The same input always gives the same result and result digest.
 """
 
 import hashlib
+import json
 import time
 
+import psycopg
+import psycopg.sql
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import Edition
 from core.audit import audit_record
-from jury.chain import CanonicalDict, canonical_json
+from jury.chain import canonical_json, canonical_pieces
 
 from ..models import TallyRun
 from ..tally import run_tally, tally_input_digest
@@ -24,6 +27,42 @@ from ..tally import run_tally, tally_input_digest
 
 def result_digest(result: dict) -> str:
     return hashlib.sha256(canonical_json(result)).hexdigest()
+
+
+def _copy_text(value) -> bytes:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return b"\\N"
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r").encode()
+
+
+def _insert_run_streamed(fields: dict, result: dict) -> int:
+    """The new row through COPY on PostgreSQL, the result's canonical JSON written a piece at a time and
+    hashed on the way (a statement with the value in it would hold the text, megabytes for a large
+    edition, several times over: the tally's peak memory). Returns the row's id; its result_digest is
+    set just after, once the text is all written. The caller's transaction holds both."""
+    table = TallyRun._meta.db_table
+    columns = [*fields, "result"]
+    hasher = hashlib.sha256()
+    with psycopg.Cursor(connection.connection) as cursor:
+        statement = psycopg.sql.SQL("COPY {} ({}) FROM STDIN").format(
+            psycopg.sql.Identifier(table), psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, columns))
+        )
+        with cursor.copy(statement) as copy:
+            copy.write(b"\t".join(_copy_text(value) for value in fields.values()) + b"\t")
+            for piece in canonical_pieces(result):
+                hasher.update(piece)
+                # Canonical JSON holds no raw tab or line break (JSON escapes them): only backslashes.
+                copy.write(piece.replace(b"\\", b"\\\\"))
+            copy.write(b"\n")
+        cursor.execute(
+            psycopg.sql.SQL(
+                "UPDATE {} SET result_digest = %s WHERE edition_id = %s AND input_digest = %s RETURNING id"
+            ).format(psycopg.sql.Identifier(table)),
+            [hasher.hexdigest(), fields["edition_id"], fields["input_digest"]],
+        )
+        return cursor.fetchone()[0]
 
 
 def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
@@ -43,24 +82,30 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
         return output.existing
     problems = output.problems
     digest = output.input_digest
-    result = CanonicalDict(output.result)  # serialised once, for the digest and the row
-    duration_ms = int((time.monotonic() - started) * 1000)
+    fields = {
+        "edition_id": edition.pk,
+        "created_at": timezone.now(),
+        "trigger": trigger,
+        "requested_by_id": requested_by.pk if requested_by is not None else None,
+        "method": edition.tally_method,
+        "chain_head": output.chain_head,
+        "chain_length": output.chain_length,
+        "input_digest": digest,
+        "result_digest": "",
+        "integrity_ok": not problems,
+        "problems": problems,
+        "duration_ms": int((time.monotonic() - started) * 1000),
+    }
     try:
         with transaction.atomic():
-            run = TallyRun.objects.create(
-                edition=edition,
-                trigger=trigger,
-                requested_by=requested_by,
-                method=edition.tally_method,
-                chain_head=output.chain_head,
-                chain_length=output.chain_length,
-                input_digest=digest,
-                result_digest=result.digest(),
-                result=result,
-                integrity_ok=not problems,
-                problems=problems,
-                duration_ms=duration_ms,
-            )
+            if connection.vendor == "postgresql":
+                pk = _insert_run_streamed({**fields, "integrity_ok": "t" if not problems else "f",
+                                           "problems": json.dumps(problems)}, output.result)  # fmt: skip
+                run = TallyRun.objects.defer("result").get(pk=pk)
+                run.result = output.result
+            else:
+                fields["result_digest"] = result_digest(output.result)
+                run = TallyRun.objects.create(**fields, result=output.result)
             audit_record(
                 action="tally.run",
                 actor=requested_by,
@@ -74,7 +119,7 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
                     "integrity_ok": run.integrity_ok,
                 },
             )
-    except IntegrityError:
+    except (IntegrityError, psycopg.errors.UniqueViolation):
         # A concurrent run of the same input committed first: that row is the result.
         return TallyRun.objects.get(edition=edition, input_digest=digest)
     return run
