@@ -1,17 +1,18 @@
 """The tally of an edition: from its submitted scorecards to a ranking and a report. Reads only.
 
-The work runs in the database. One pass groups the scores per scorecard into a temporary table
-(`GROUP BY scorecard`: N, and one column per criterion); everything else reads that table. Set-based
-queries return per-nomination and per-juror rows only: counts, sums and sums of squares of N, min and
-max, the middle values for the medians (ROW_NUMBER over each nomination), the distribution buckets,
-per-criterion sums, the leniency sums, the (juror, N) counts (which give the z-scores, computed once per
-distinct pair in Python and summed per nomination back in the database, and the jurors' midranks), and
-Kendall's per-criterion rank sums. One ordered stream of (scorecard, nomination, juror, scores, N) rows
-(nomination by nomination, in batches, never all at once) writes the input's digest and does what needs
-each scorecard with the nomination's totals: who scored what (bitmasks), the leave-one-out candidates
-and the overall rank sums. No Score is ever loaded as a model object; memory grows with the number of
-nominations and jurors, not with the number of scores. It all runs in one transaction, with a larger
-work_mem and no JIT for it on PostgreSQL (`_session_settings`).
+The work runs in the database. One pass groups the scores per scorecard into a temporary table (one
+column per criterion and a count; N per scorecard is computed from those columns); everything else reads
+that table. Set-based queries return per-nomination and per-juror rows only: counts, sums and sums of
+squares of N, min and max, the distribution buckets and per-criterion sums per nomination; the (juror,
+N) counts (which give each juror's moments, their z-scores, computed once per distinct pair, and their
+midranks); the (juror, criterion, value) counts and Kendall's per-criterion rank sums. One ordered
+stream of (scorecard, nomination, juror, scores, N) rows, a nomination at a time (in batches, never all
+at once), writes the input's digest and does what needs each scorecard with its nomination's others:
+the median, the sum of z-scores, who scored what (bitmasks), the leniency sums, the leave-one-out
+candidates and the overall rank sums. No Score is ever loaded as a model object; memory grows with the
+number of nominations and jurors, not with the number of scores. It all runs in one transaction, with
+a larger work_mem and no JIT for it on PostgreSQL (`_session_settings`). The integrity check
+(jury.verdict.integrity) runs beside it, on PostgreSQL on a second connection in the same snapshot.
 
 Exact arithmetic decides the ranking, so the database tally and the standalone verifier
 (jury/verdict/verify_bundle.py, an independent implementation of the same rules) agree bit for bit.

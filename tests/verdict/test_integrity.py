@@ -107,10 +107,11 @@ def test_scores_on_a_criterion_outside_the_rubric_are_found(scored):
     """A score row added in the database for another edition's criterion: the fast comparison cannot
     see it in the fragment, so it is compared in full."""
     from awards.models import Criterion
-
     from tests.verdict.tally_setup import scored_edition as other_edition
 
-    stranger = Criterion.objects.filter(edition=other_edition(rubric=[("1.00", 1, 5)], nominations=1, scores={}).edition)
+    stranger = Criterion.objects.filter(
+        edition=other_edition(rubric=[("1.00", 1, 5)], nominations=1, scores={}).edition
+    )
     card = scored.scorecards[("J-A", 1)]
     Score.objects.create(scorecard=card, criterion=stranger.get(), value=3)
     (problem,) = integrity_problems(scored.edition)

@@ -72,7 +72,7 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
         raise ValidationError(_("The tally can only run after scoring has closed."), code="scoring_open")
     started = time.monotonic()
     # One pass: the input's digest first (a run of the same input found by it ends the work there),
-    # then the tally and the integrity check on the same scorecard table.
+    # then the tally, with the integrity check beside it.
     output = run_tally(
         edition,
         integrity=True,
