@@ -160,44 +160,55 @@ def _chain_sql(sql: dict) -> str:
     )
 
 
-def _check_chain(cursor, edition: Edition, problems: _Problems) -> None:
-    cursor.execute(_chain_sql(_sql()), [GENESIS, edition.pk])
-    for seq, prev_seq, link_ok, hash_ok, shape_ok, kind, scorecard_id, text in cursor.fetchall():
-        expected = (prev_seq or 0) + 1
-        if seq != expected:
+def _check_chain(edition: Edition, problems: _Problems) -> None:
+    # A server-side cursor: however many events are wrong, they come a batch at a time.
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(_chain_sql(_sql()), [GENESIS, edition.pk])
+        while rows := cursor.fetchmany(DETAIL_BATCH):
+            for row in rows:
+                _chain_row(row, edition, problems)
+    finally:
+        cursor.close()
+
+
+def _chain_row(row, edition: Edition, problems: _Problems) -> None:
+    seq, prev_seq, link_ok, hash_ok, shape_ok, kind, scorecard_id, text = row
+    expected = (prev_seq or 0) + 1
+    if seq != expected:
+        problems.add(
+            "chain_gap",
+            _("Chain event %(seq)s follows event %(prev)s: events are missing or reordered.")
+            % {"seq": seq, "prev": expected - 1},
+            seq=seq,
+        )
+    if not link_ok:
+        problems.add(
+            "chain_link_broken",
+            _("Chain event %(seq)s does not point to the hash of the event before it.") % {"seq": seq},
+            seq=seq,
+        )
+    if not hash_ok:
+        problems.add(
+            "chain_hash_mismatch",
+            _("Chain event %(seq)s was changed after it was written: its hash does not match.") % {"seq": seq},
+            seq=seq,
+        )
+    if not shape_ok:
+        payload = _parse(text)
+        said = payload and (
+            payload.get("seq"),
+            payload.get("kind"),
+            payload.get("scorecard"),
+            payload.get("edition"),
+        )
+        if said != (seq, kind, scorecard_id, edition.pk):
             problems.add(
-                "chain_gap",
-                _("Chain event %(seq)s follows event %(prev)s: events are missing or reordered.")
-                % {"seq": seq, "prev": expected - 1},
+                "chain_event_mismatch",
+                _("Chain event %(seq)s says something else than its row (number, kind, scorecard or edition).")
+                % {"seq": seq},
                 seq=seq,
             )
-        if not link_ok:
-            problems.add(
-                "chain_link_broken",
-                _("Chain event %(seq)s does not point to the hash of the event before it.") % {"seq": seq},
-                seq=seq,
-            )
-        if not hash_ok:
-            problems.add(
-                "chain_hash_mismatch",
-                _("Chain event %(seq)s was changed after it was written: its hash does not match.") % {"seq": seq},
-                seq=seq,
-            )
-        if not shape_ok:
-            payload = _parse(text)
-            said = payload and (
-                payload.get("seq"),
-                payload.get("kind"),
-                payload.get("scorecard"),
-                payload.get("edition"),
-            )
-            if said != (seq, kind, scorecard_id, edition.pk):
-                problems.add(
-                    "chain_event_mismatch",
-                    _("Chain event %(seq)s says something else than its row (number, kind, scorecard or edition).")
-                    % {"seq": seq},
-                    seq=seq,
-                )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -331,7 +342,7 @@ def integrity_problems(edition: Edition, snapshot: str | None = None) -> list[di
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         _session_settings(cursor)
-        _check_chain(cursor, edition, problems)
+        _check_chain(edition, problems)
         _per_scorecard_plan(cursor, True)
         _check_state(cursor, edition, problems)
         _per_scorecard_plan(cursor, False)
