@@ -51,3 +51,13 @@ def model_from_values(model, values, connection):
                 value = converter(value, column, connection)
         converted.append(value)
     return model.from_db(connection.alias, attnames, converted)
+
+
+def models_from_row(row, models: list, connection) -> list:
+    """One instance (or None) per model from a row whose select list is each model's model_columns() in turn."""
+    instances, start = [], 0
+    for model in models:
+        width = len(model._meta.concrete_fields)
+        instances.append(model_from_values(model, row[start : start + width], connection))
+        start += width
+    return instances

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Award, Criterion, CriterionLevel, Edition, Phase
-from core.db import model_columns, model_from_values, row_exists
+from core.db import model_columns, models_from_row, row_exists
 from nominations.models import Nomination
 from nominations.selectors import nomination_get_for_user_or_404
 
@@ -493,16 +493,10 @@ def _seats_with_editions(*, user) -> list[JuryMember]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
         rows = cursor.fetchall()
-    widths = [len(model._meta.concrete_fields) for model in (JuryMember, Edition, Award)]
     plan_cache = Edition._meta.get_field("jury_plan")  # the reverse one-to-one: None caches "no plan"
     members = []
     for row in rows:
-        start, instances = 0, []
-        for model, width in zip((JuryMember, Edition, Award), widths, strict=True):
-            instances.append(model_from_values(model, row[start : start + width], connection))
-            start += width
-        member, edition, award = instances
-        plan = model_from_values(JuryPlan, row[start:], connection)
+        member, edition, award, plan = models_from_row(row, [JuryMember, Edition, Award, JuryPlan], connection)
         edition.award = award
         plan_cache.set_cached_value(edition, plan)
         if plan is not None:

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from awards.models import Edition
-from core.db import model_columns, model_from_values
+from core.db import model_columns, models_from_row
 from core.models import AuditEvent
 
 from .models import Nomination
@@ -42,12 +42,7 @@ def _nomination_with_edition_and_applicant(pk: int) -> Nomination | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values, models = list(row), []
-    for model in (Nomination, Edition, Award, user_model):
-        width = len(model._meta.concrete_fields)
-        models.append(model_from_values(model, values[:width], connection))
-        values = values[width:]
-    nomination, edition, award, applicant = models
+    nomination, edition, award, applicant = models_from_row(row, [Nomination, Edition, Award, user_model], connection)
     edition.award = award
     nomination.edition = edition
     nomination.submitted_by = applicant
