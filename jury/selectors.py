@@ -440,27 +440,28 @@ def _assignment_page_rows(
     juror's own order."""
     edition_ids = list(offsets)
     where, where_params = _ROWS_WHERE_SQL[show]
-    columns = "a.edition_id, d.has_conflict, c.status, a.nomination_id, n.startup_name, n.pitch"
-    joined = _ASSIGNMENTS_WITH_ANSWERS_SQL.format(editions=", ".join(["%s"] * len(edition_ids))).replace(
-        "FROM jury_assignment a", "FROM jury_assignment a INNER JOIN nominations_nomination n ON n.id = a.nomination_id"
-    )
+    columns = "a.edition_id, d.has_conflict, c.status, a.nomination_id, a.position, a.id AS assignment_id"
+    joined = _ASSIGNMENTS_WITH_ANSWERS_SQL.format(editions=", ".join(["%s"] * len(edition_ids)))
     params = [user.pk, user.pk, user.pk, *edition_ids, *where_params]
     if len(edition_ids) == 1:
-        sql = f"SELECT {columns} {joined} AND {where} ORDER BY a.position, a.id LIMIT %s OFFSET %s"
+        page = f"SELECT {columns} {joined} AND {where} ORDER BY a.position, a.id LIMIT %s OFFSET %s"
         params += [per_page, offsets[edition_ids[0]]]
     else:
         # Several editions' pages in one query: number each edition's list and keep its page.
         numbered = (
-            f"SELECT {columns}, a.position, a.id AS assignment_id, ROW_NUMBER() OVER "
+            f"SELECT {columns}, ROW_NUMBER() OVER "
             f"(PARTITION BY a.edition_id ORDER BY a.position, a.id) AS number {joined} AND {where}"
         )
         pages = " OR ".join(["(edition_id = %s AND number > %s AND number <= %s)"] * len(edition_ids))
-        sql = (
-            "SELECT edition_id, has_conflict, status, nomination_id, startup_name, pitch "  # noqa: S608  # nosec B608 - our SQL, values as %s
-            f"FROM ({numbered}) numbered WHERE {pages} ORDER BY edition_id, position, assignment_id"
-        )
+        page = f"SELECT * FROM ({numbered}) numbered WHERE {pages}"  # noqa: S608  # nosec B608 - our SQL, values as %s
         for edition_id, offset in offsets.items():
             params += [edition_id, offset, offset + per_page]
+    # The nominations' names and pitches are joined to the page's rows only, not to the whole list.
+    sql = (
+        "SELECT p.edition_id, p.has_conflict, p.status, p.nomination_id, n.startup_name, n.pitch "  # noqa: S608  # nosec B608 - our SQL, values as %s
+        f"FROM ({page}) p INNER JOIN nominations_nomination n ON n.id = p.nomination_id "
+        "ORDER BY p.edition_id, p.position, p.assignment_id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(e, _bool(conflict), status, pk, name, pitch) for e, conflict, status, pk, name, pitch in cursor]
