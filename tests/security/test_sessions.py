@@ -127,3 +127,26 @@ def test_timeouts_are_configurable(client, settings):
         log_in(client, UserFactory())
         clock.shift(timedelta(seconds=61))
         assert not is_logged_in(client)
+
+
+def _session_writes(client) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert is_logged_in(client)
+    return [query["sql"] for query in queries if "django_session" in query["sql"] and "SELECT" not in query["sql"]]
+
+
+def test_a_request_writes_the_session_at_most_once_a_minute_and_the_idle_clock_still_runs(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        log_in(client, UserFactory())
+        clock.shift(timedelta(seconds=59))
+        assert _session_writes(client) == []  # the idle stamp is less than a minute old: nothing written
+        clock.shift(timedelta(seconds=2))
+        assert len(_session_writes(client)) == 1  # a minute old: refreshed
+        assert _session_writes(client) == []
+        # Idle time counts from the stamp, so a session is never kept more than a minute past the timeout.
+        clock.shift(timedelta(minutes=30, seconds=1))
+        assert not is_logged_in(client)
