@@ -84,6 +84,9 @@ def main() -> None:
             from django.test import Client
 
             data = run.populate(args.nominations, args.jurors)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # as run.py does
             cache.clear()
             cookie = settings.SESSION_COOKIE_NAME
             urls = {

@@ -7,7 +7,7 @@ A throwaway PostgreSQL database (test_<name>_<pid> beside DATABASE_URL's, defaul
 postgres://postgres@127.0.0.1:5432/fsa_load) is migrated and filled: an edition in its scoring phase
 (bench/jury_pages.py's: a rubric, N eligible nominations, J jurors with TOTP, a released plan giving every
 juror every nomination, a fifth of them scored), an edition open for nominations with its rubric, and a
-verified startup with a draft there. The juror and the startup get a session in the database, as allauth
+verified startup with a draft there, then ANALYZEd (a live database has the statistics autovacuum gathers). The juror and the startup get a session in the database, as allauth
 leaves it after a password and (for the juror) a TOTP login; its cookie is sent with each request.
 
 Static files are collected as the image does, and gunicorn starts with config/gunicorn.py (sync workers,
@@ -487,6 +487,10 @@ def main() -> None:
         if connection.vendor != "postgresql":
             raise SystemExit("bench/load needs PostgreSQL: set DATABASE_URL=postgres://...")
         data = populate(args.nominations, args.jurors)
+        # Planner statistics, as autovacuum gathers them on a live database; a freshly filled one has none
+        # and the planner then takes nested loops over every assignment for the juror's answers.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         juror_cookie = session_cookie_for(data["juror"], mfa=True)
         startup_cookie = session_cookie_for(data["startup"], mfa=False)
         database = connection.settings_dict["NAME"]
