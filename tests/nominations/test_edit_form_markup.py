@@ -2,9 +2,12 @@
 labels, classes, help texts and errors tied to their inputs for assistive technology."""
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.forms import bootstrap_widget_class
 from nominations import services
@@ -80,3 +83,23 @@ def test_bootstrap_classes_by_widget():
     assert bootstrap_widget_class(forms.CheckboxInput()) == "form-check-input"
     assert bootstrap_widget_class(forms.RadioSelect()) == ""
     assert bootstrap_widget_class(forms.HiddenInput()) == "form-control"
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Nominations close on"), ("sv", "Nomineringen stänger")])
+def test_deadline_time_carries_its_iso_instant_in_stockholm_time(client, language, words):
+    # Summer time: the offset is Stockholm's on the deadline's date, as everywhere else on the site.
+    close_at = datetime(2031, 6, 1, 17, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+    edition = EditionFactory(nominations_open_at=timezone.now() - timedelta(days=1), nominations_close_at=close_at)
+    applicant = UserFactory()
+    draft = services.nomination_create(
+        actor=applicant, edition=edition, data={"startup_name": "Neurogrid"}, language=language
+    )
+    client.force_login(applicant)
+    client.cookies["django_language"] = language
+
+    for name in ("edit", "detail"):
+        html = client.get(reverse(f"nominations:{name}", args=[draft.pk])).content.decode()
+
+        assert f'{words} <time datetime="2031-06-01T17:00:00+02:00" data-countdown>' in html, name
+    start = client.get(reverse("nominations:start", args=[edition.pk])).content.decode()
+    assert f'{words} <time datetime="2031-06-01T17:00:00+02:00" data-countdown>' in start
