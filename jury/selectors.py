@@ -398,73 +398,92 @@ def _row_state(conflict: bool | None, card_status: str | None) -> str:
     return ROW_NOT_STARTED
 
 
-# The juror's released assignments with their own conflict answer (`conflict`: NULL if not given) and
-# scorecard status (`card_status`: NULL if none), as LEFT JOINs on the one-per-juror-and-nomination rows.
-# Written as SQL: the dashboard runs these on every request, and the ORM took longer to build and compile
-# them (1-2 ms each) than the database took to answer. Parameters: the juror (three times), the editions.
-_ASSIGNMENTS_WITH_ANSWERS_SQL = """
+# The juror's released assignments in some editions with their own conflict answer (`has_conflict`: NULL if
+# not given) and scorecard status (`status`: NULL if none), as LEFT JOINs on the one-per-juror-and-nomination
+# rows: the CTE `answered`, which the counts and the page both read, so the joins run once a request.
+# Written as SQL: the dashboard runs this on every request, and the ORM took longer to build and compile its
+# querysets (1-2 ms each) than the database took to answer. Parameters: the juror (three times), the editions.
+_ANSWERED_CTE_SQL = """answered AS (
+    SELECT a.edition_id, d.has_conflict, c.status, a.nomination_id, a.position, a.id AS assignment_id
     FROM jury_assignment a
     LEFT OUTER JOIN jury_conflictdeclaration d ON d.nomination_id = a.nomination_id AND d.juror_id = %s
     LEFT OUTER JOIN jury_scorecard c ON c.nomination_id = a.nomination_id AND c.juror_id = %s
     WHERE a.juror_id = %s AND a.edition_id IN ({editions})
-"""
+)"""
 
-# The rows of each filter (ROWS_IN_FILTER) as a condition on the answer and the scorecard: the same
-# states as _row_state(), conflicted assignments left out. Explicit about NULLs: both come from LEFT JOINs.
-_NOT_CONFLICTED_SQL = "(d.has_conflict IS NULL OR NOT d.has_conflict)"
+# The rows of each filter (ROWS_IN_FILTER) as a condition on `answered`: the same states as _row_state(),
+# conflicted assignments left out. Explicit about NULLs: both come from LEFT JOINs.
+_NOT_CONFLICTED_SQL = "(has_conflict IS NULL OR NOT has_conflict)"
 _ROWS_WHERE_SQL = {
     FILTER_ALL: (_NOT_CONFLICTED_SQL, []),
-    FILTER_TO_SCORE: (f"{_NOT_CONFLICTED_SQL} AND (c.status IS NULL OR c.status = %s)", [Scorecard.Status.DRAFT]),
-    FILTER_DRAFTS: ("NOT d.has_conflict AND c.status = %s", [Scorecard.Status.DRAFT]),
-    FILTER_SUBMITTED: (f"{_NOT_CONFLICTED_SQL} AND c.status = %s", [Scorecard.Status.SUBMITTED]),
+    FILTER_TO_SCORE: (f"{_NOT_CONFLICTED_SQL} AND (status IS NULL OR status = %s)", [Scorecard.Status.DRAFT]),
+    FILTER_DRAFTS: ("NOT has_conflict AND status = %s", [Scorecard.Status.DRAFT]),
+    FILTER_SUBMITTED: (f"{_NOT_CONFLICTED_SQL} AND status = %s", [Scorecard.Status.SUBMITTED]),
 }
 
-
-def _assignment_counts(*, user, edition_ids: list[int]) -> list[tuple[int, bool | None, str | None, int]]:
-    """(edition id, conflict, card status, how many) for the juror's assignments in these editions."""
-    sql = (
-        "SELECT a.edition_id, d.has_conflict, c.status, COUNT(*)"
-        + _ASSIGNMENTS_WITH_ANSWERS_SQL.format(editions=", ".join(["%s"] * len(edition_ids)))
-        + "GROUP BY a.edition_id, d.has_conflict, c.status"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk, user.pk, *edition_ids])
-        return [(edition_id, _bool(conflict), status, n) for edition_id, conflict, status, n in cursor.fetchall()]
+# A page's first row past this is not asked of the database: Paginator turns such a number into the last page.
+_MAX_GUESSED_OFFSET = 2**31 - 1
 
 
-def _assignment_page_rows(
-    *, user, show: str, offsets: dict[int, int], per_page: int
-) -> list[tuple[int, bool | None, str | None, int, str, str]]:
-    """(edition id, conflict, card status, nomination id, startup name, pitch) of the rows under the filter
-    `show` on each edition's page, the page starting after `offsets[edition id]` rows of its list, in the
-    juror's own order."""
+@dataclass
+class _CountsAndPage:
+    counts: list[tuple[int, bool | None, str | None, int]]  # (edition id, conflict, card status, how many)
+    rows: list[tuple[int, bool | None, str | None, int, str, str]]  # (edition id, conflict, card status,
+    # nomination id, startup name, pitch) in each edition's list order
+
+
+def _assignment_counts_and_page(*, user, show: str, offsets: dict[int, int], per_page: int) -> _CountsAndPage:
+    """In one statement: the juror's assignments in these editions counted by (answer, scorecard status), and
+    the rows under the filter `show` on each edition's page, the page starting after `offsets[edition id]`
+    rows of its list, in the juror's own order, with the nominations' names and pitches."""
     edition_ids = list(offsets)
     where, where_params = _ROWS_WHERE_SQL[show]
-    columns = "a.edition_id, d.has_conflict, c.status, a.nomination_id, a.position, a.id AS assignment_id"
-    joined = _ASSIGNMENTS_WITH_ANSWERS_SQL.format(editions=", ".join(["%s"] * len(edition_ids)))
+    answered = _ANSWERED_CTE_SQL.format(editions=", ".join(["%s"] * len(edition_ids)))
     params = [user.pk, user.pk, user.pk, *edition_ids, *where_params]
     if len(edition_ids) == 1:
-        page = f"SELECT {columns} {joined} AND {where} ORDER BY a.position, a.id LIMIT %s OFFSET %s"
+        page = f"SELECT * FROM answered WHERE {where} ORDER BY position, assignment_id LIMIT %s OFFSET %s"  # noqa: S608  # nosec B608 - our SQL, values as %s
         params += [per_page, offsets[edition_ids[0]]]
     else:
-        # Several editions' pages in one query: number each edition's list and keep its page.
+        # Several editions' pages at once: number each edition's list and keep its page.
         numbered = (
-            f"SELECT {columns}, ROW_NUMBER() OVER "
-            f"(PARTITION BY a.edition_id ORDER BY a.position, a.id) AS number {joined} AND {where}"
+            "SELECT *, ROW_NUMBER() OVER (PARTITION BY edition_id ORDER BY position, assignment_id) AS number "  # noqa: S608  # nosec B608 - our SQL, values as %s
+            f"FROM answered WHERE {where}"
         )
         pages = " OR ".join(["(edition_id = %s AND number > %s AND number <= %s)"] * len(edition_ids))
         page = f"SELECT * FROM ({numbered}) numbered WHERE {pages}"  # noqa: S608  # nosec B608 - our SQL, values as %s
         for edition_id, offset in offsets.items():
             params += [edition_id, offset, offset + per_page]
-    # The nominations' names and pitches are joined to the page's rows only, not to the whole list.
+    # Count rows have a count and no nomination; page rows the reverse. The nominations' names and pitches
+    # are joined to the page's rows only, not to the whole list.
     sql = (
-        "SELECT p.edition_id, p.has_conflict, p.status, p.nomination_id, n.startup_name, n.pitch "  # noqa: S608  # nosec B608 - our SQL, values as %s
-        f"FROM ({page}) p INNER JOIN nominations_nomination n ON n.id = p.nomination_id "
-        "ORDER BY p.edition_id, p.position, p.assignment_id"
+        f"WITH {answered}, page AS ({page}) "  # noqa: S608  # nosec B608 - our SQL, values as %s
+        "SELECT edition_id, has_conflict, status, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM answered "
+        "GROUP BY edition_id, has_conflict, status "
+        "UNION ALL "
+        "SELECT p.edition_id, p.has_conflict, p.status, NULL, p.nomination_id, n.startup_name, n.pitch, "
+        "p.position, p.assignment_id FROM page p INNER JOIN nominations_nomination n ON n.id = p.nomination_id "
+        "ORDER BY 1, 8, 9"
     )
+    result = _CountsAndPage(counts=[], rows=[])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(e, _bool(conflict), status, pk, name, pitch) for e, conflict, status, pk, name, pitch in cursor]
+        for edition_id, conflict, status, n, nomination_id, name, pitch, _position, _id in cursor:
+            if n is None:
+                result.rows.append((edition_id, _bool(conflict), status, nomination_id, name, pitch))
+            else:
+                result.counts.append((edition_id, _bool(conflict), status, n))
+    return result
+
+
+def _requested_offset(requested, per_page: int) -> int:
+    """The rows before the page asked for, if it is a page number Paginator.get_page() keeps; anything else
+    it turns into the first or the last page, which only the counts tell: 0 then (checked afterwards)."""
+    try:
+        number = int(requested)
+    except (TypeError, ValueError):
+        return 0
+    offset = (number - 1) * per_page
+    return offset if 0 < offset <= _MAX_GUESSED_OFFSET else 0
 
 
 def _bool(value) -> bool | None:
@@ -517,8 +536,8 @@ def juror_dashboard(
 ) -> list[EditionDashboard]:
     """Each edition the user sits on, newest first, with the counts of their released assignments by
     state, and one page of those under the filter `show`, in the juror's own shuffled order. `pages`
-    maps an edition's id to the page asked for (anything Paginator.get_page() takes). Three queries,
-    however many assignments and editions."""
+    maps an edition's id to the page asked for (anything Paginator.get_page() takes). Two queries,
+    however many assignments and editions (three when a page asked for does not exist)."""
     now = now or timezone.now()
     if show not in _ROWS_WHERE_SQL:
         show = FILTER_ALL
@@ -535,23 +554,26 @@ def juror_dashboard(
     if not released_ids:
         return list(boards.values())
 
-    # The counts: one row per edition and (answer, scorecard status).
-    for edition_id, conflict, card_status, n in _assignment_counts(user=user, edition_ids=released_ids):
+    # The counts and the page asked for, in one statement; when that page does not exist (the counts
+    # tell), Paginator shows the last or the first one, read with a second statement.
+    requested = {edition_id: _requested_offset(pages.get(edition_id), per_page) for edition_id in released_ids}
+    answer = _assignment_counts_and_page(user=user, show=show, offsets=requested, per_page=per_page)
+    for edition_id, conflict, card_status, n in answer.counts:
         board = boards[edition_id]
         if conflict:
             board.conflicted += n
         else:
             state = _row_state(conflict, card_status)
             board.state_counts[state] = board.state_counts.get(state, 0) + n
-
-    # The rows: the page of each edition's list, which the counts have numbered.
     offsets = {}
     for edition_id in released_ids:
         board = boards[edition_id]
         listed = sum(board.state_counts.get(state, 0) for state in states)
         board.page = Paginator(range(listed), per_page).get_page(pages.get(edition_id))
         offsets[edition_id] = board.page.start_index() - 1 if listed else 0
-    rows = _assignment_page_rows(user=user, show=show, offsets=offsets, per_page=per_page)
+    if offsets != requested:
+        answer = _assignment_counts_and_page(user=user, show=show, offsets=offsets, per_page=per_page)
+    rows = answer.rows
     for edition_id, conflict, card_status, nomination_id, startup_name, pitch in rows:
         row = DashboardRow(
             nomination_id=nomination_id,
