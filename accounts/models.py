@@ -36,7 +36,7 @@ class UserManager(BaseUserManager):
         and every manager of a relation (which filters), is the ORM's get()."""
         if type(self) is not UserManager or args or len(kwargs) != 1 or not kwargs.keys() & {"pk", "id"}:
             return super().get(*args, **kwargs)
-        from core.db import model_columns, model_from_values
+        from core.db import model_columns, model_from_values, prepared_cursor
 
         (value,) = kwargs.values()
         connection = connections[self.db]
@@ -48,7 +48,7 @@ class UserManager(BaseUserManager):
                 f"SELECT {model_columns(self.model, table, connection)} FROM {table} "  # noqa: S608  # nosec B608 - our table and columns; the value as %s
                 f"WHERE {table}.{quote(meta.pk.column)} = %s"
             )
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(sql, [self.model._meta.pk.get_prep_value(value)])
             row = cursor.fetchone()
         if row is None:

@@ -9,6 +9,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from core.db import prepared_cursor
+
 
 class SessionStore(DatabaseSessionStore):
     def _session_data_from_db(self) -> str | None:
@@ -17,7 +19,7 @@ class SessionStore(DatabaseSessionStore):
         connection = connections[using]
         table = connection.ops.quote_name(self.model._meta.db_table)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(
                 f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608  # nosec B608 - the table's name only
                 [self.session_key, now],

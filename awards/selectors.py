@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.db import model_columns, models_from_row
+from core.db import model_columns, models_from_row, prepared_cursor
 
 from .models import Award, Criterion, Edition
 
@@ -79,7 +79,7 @@ def edition_get_public(*, year: int) -> Edition:
             f"FROM {quote(Edition._meta.db_table)} e INNER JOIN {quote(Award._meta.db_table)} a ON a.id = e.award_id "
             "WHERE a.slug = %s AND e.year = %s"
         )
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [AWARD_SLUG, int(year)])
         row = cursor.fetchone()
     if row is None:

@@ -1,14 +1,63 @@
 """Small reads that run on nearly every request, in plain SQL: for a one-row check the ORM spends about
 three times as long building and compiling the query as the database takes to answer it."""
 
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.db import connections, router
+
+# psycopg prepares a statement after this many executions (Django turns that off: None); a large number keeps
+# Django's own queries unprepared, while prepared_cursor() asks for every one of its statements.
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """psycopg's server-side binding cursor, each statement prepared (once per connection, by psycopg)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
+_preparing_cursor = None
+
+
+@contextmanager
+def prepared_cursor(connection):
+    """A cursor for our plain-SQL reads that run on (nearly) every request, with %s for every value: on
+    PostgreSQL each statement is a prepared statement of the connection, so it is parsed and planned once per
+    connection rather than on every request (planning cost the database more than running these reads). It is
+    wrapped as connection.cursor() is, so query logging, execute_wrapper() and query counts see it. Elsewhere,
+    or with settings.DATABASE_PREPARED_READS off (a pooler that drops prepared statements), the usual cursor."""
+    global _preparing_cursor
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_READS:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    if _preparing_cursor is None:
+        _preparing_cursor = _preparing_cursor_class()
+    connection.close_if_health_check_failed()  # as connection.cursor() does
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _ONLY_WHEN_ASKED
+    with connection.wrap_database_errors:
+        cursor = _preparing_cursor(raw)
+    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    with wrapped:
+        yield wrapped
 
 
 def row_exists(model, where: str, params: list) -> bool:
     """Whether `model`'s table has a row matching `where` (SQL we write, with %s for every value)."""
     connection = connections[router.db_for_read(model)]
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", params)  # noqa: S608  # nosec B608 - our SQL; values as %s
         return cursor.fetchone() is not None
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Award, Criterion, CriterionLevel, Edition, Phase
-from core.db import model_columns, models_from_row, row_exists
+from core.db import model_columns, models_from_row, prepared_cursor, row_exists
 from nominations.models import Nomination
 from nominations.selectors import nomination_get_for_user_or_404
 
@@ -465,7 +465,7 @@ def _assignment_counts_and_page(*, user, show: str, offsets: dict[int, int], per
         "ORDER BY 1, 8, 9"
     )
     result = _CountsAndPage(counts=[], rows=[])
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         for edition_id, conflict, status, n, nomination_id, name, pitch, _position, _id in cursor:
             if n is None:
@@ -510,7 +510,7 @@ def _seats_with_editions(*, user) -> list[JuryMember]:
             f"LEFT OUTER JOIN {tables[JuryPlan]} p ON p.edition_id = e.id "
             "WHERE m.user_id = %s ORDER BY e.year DESC, m.edition_id DESC"
         )
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [user.pk])
         rows = cursor.fetchall()
     plan_cache = Edition._meta.get_field("jury_plan")  # the reverse one-to-one: None caches "no plan"

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from awards.models import Edition
-from core.db import model_columns, models_from_row
+from core.db import model_columns, models_from_row, prepared_cursor
 from core.models import AuditEvent
 
 from .models import Nomination
@@ -37,7 +37,7 @@ def _nomination_with_edition_and_applicant(pk: int) -> Nomination | None:
             f"INNER JOIN {tables[Award]} a ON a.id = e.award_id "
             f"LEFT OUTER JOIN {tables[user_model]} u ON u.id = n.submitted_by_id WHERE n.id = %s"
         )
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [int(pk)])
         row = cursor.fetchone()
     if row is None:

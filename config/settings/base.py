@@ -32,6 +32,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The plain-SQL reads every page makes (core.db.prepared_cursor) are prepared statements on PostgreSQL, planned
+# once per connection. Switch off behind a connection pooler that does not keep prepared statements.
+DATABASE_PREPARED_READS = env.bool("DATABASE_PREPARED_READS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 ROOT_URLCONF = "config.urls"
