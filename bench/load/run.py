@@ -268,6 +268,59 @@ def server_cpu_seconds(master_pid: int) -> float | None:
         return None
 
 
+class DatabaseCpu:
+    """CPU time of the PostgreSQL backends serving one database (a local server whose processes /proc shows),
+    sampled every 0.1 s from a thread while the load runs: a backend that ends (its gunicorn worker was
+    recycled) keeps what it had used at its last sample. Linux only; `seconds` is None where it cannot read."""
+
+    def __init__(self, database: str) -> None:
+        self.marker = f" {database} ".encode()
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self.readable = True
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        try:
+            entries = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+        except OSError:
+            self.readable = False
+            return
+        for pid in entries:
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if not command.startswith(b"postgres: ") or self.marker not in command:
+                    continue
+                text = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+            fields = text[text.rindex(")") + 2 :].split()
+            self.last[pid] = int(fields[11]) + int(fields[12])
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.1):
+            self._sample()
+
+    def __enter__(self) -> "DatabaseCpu":
+        self._sample()
+        self.first = dict(self.last)  # the backends' time so far is not this run's
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self._sample()
+
+    @property
+    def seconds(self) -> float | None:
+        if not self.readable or not self.last:
+            return None
+        used = sum(ticks - self.first.get(pid, 0) for pid, ticks in self.last.items())  # new backends from 0
+        return used / os.sysconf("SC_CLK_TCK")
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()  # gunicorn's graceful stop
@@ -290,6 +343,7 @@ class Result:
     p99_ms: float
     errors: int
     cpu_ms: float | None = None  # gunicorn's CPU time per request, workers and master together
+    db_cpu_ms: float | None = None  # the PostgreSQL backends' CPU time per request
 
     @property
     def rps(self) -> float:
@@ -441,7 +495,7 @@ def print_report(
     )
     header = (
         f"{'page':<26} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/ceiling':>9}"
-        f" {'CPU ms/req':>11} {'CPU est.':>9}   targets"
+        f" {'CPU ms/req':>11} {'CPU est.':>9} {'DB ms/req':>10}   targets"
     )
     print(header)
     print("-" * (len(header) + 30))
@@ -455,9 +509,10 @@ def print_report(
         verdicts.append(f"errors {'PASS' if result.errors == 0 else 'FAIL'}")
         cpu = f"{result.cpu_ms:.2f}" if result.cpu_ms is not None else "?"
         estimate = f"{ceiling_cpu / result.cpu_ms:.0%}" if ceiling_cpu and result.cpu_ms else "?"
+        db_cpu = f"{result.db_cpu_ms:.2f}" if result.db_cpu_ms is not None else "?"
         print(
             f"{name:<26} {result.rps:>8.1f} {result.p50_ms:>8.1f} {result.p99_ms:>8.1f} {result.errors:>7} "
-            f"{ratio:>9.0%} {cpu:>11} {estimate:>9}   {', '.join(verdicts)}"
+            f"{ratio:>9.0%} {cpu:>11} {estimate:>9} {db_cpu:>10}   {', '.join(verdicts)}"
         )
     print(
         f"targets: each page >= {RATIO_TARGET:.0%} of the ceiling's rps, p99 < {P99_TARGET_MS:.0f} ms, no error "
@@ -466,7 +521,9 @@ def print_report(
     print(
         "CPU ms/req: gunicorn's CPU time (workers and master, recycled workers included) per request; it does not\n"
         "depend on the CPU share the server got, so 'CPU est.' (the ceiling's CPU per request over the page's)\n"
-        "estimates the rps ratio on an idle machine when other work competes for the cores (PostgreSQL not counted)."
+        "estimates the rps ratio on an idle machine when other work competes for the cores (PostgreSQL not counted).\n"
+        "DB ms/req: the CPU time of the PostgreSQL backends serving the throwaway database per request (sampled\n"
+        "from /proc every 0.1 s; '?' when the server's processes cannot be seen): on the same cores, it competes."
     )
 
 
@@ -564,15 +621,19 @@ def main() -> None:
                 if args.warmup > 0:
                     once(args.warmup)
                 cpu_before = server_cpu_seconds(server.pid)
-                result = once(args.duration)
+                with DatabaseCpu(database) as database_cpu:
+                    result = once(args.duration)
                 cpu_after = server_cpu_seconds(server.pid)
                 if cpu_before is not None and cpu_after is not None and result.requests:
                     result.cpu_ms = (cpu_after - cpu_before) * 1000 / result.requests
+                if database_cpu.seconds is not None and result.requests:
+                    result.db_cpu_ms = database_cpu.seconds * 1000 / result.requests
                 load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 cpu = f"{result.cpu_ms:.1f}" if result.cpu_ms is not None else "?"
+                db_cpu = f"{result.db_cpu_ms:.1f}" if result.db_cpu_ms is not None else "?"
                 print(
                     f"  {name:<24} {result.rps:8.1f} rps  p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
-                    f"errors {result.errors}  CPU {cpu} ms/request  (load average {load_average})",
+                    f"errors {result.errors}  CPU {cpu} ms/request, PostgreSQL {db_cpu}  (load average {load_average})",
                     flush=True,
                 )
                 return result
