@@ -120,12 +120,23 @@ def _render_select(widget: dict) -> str | None:
     return "".join(parts)
 
 
+def _render_clearable_file_input(widget: dict) -> str | None:
+    if widget["is_initial"]:
+        return None  # the stored file's link and the clear checkbox: the template writes them
+    attrs = _attrs(widget["attrs"])
+    if attrs is None:
+        return None
+    # The template's first line is empty without a stored file; the renderer strips the newline.
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{attrs}>'
+
+
 _INPUT_TEMPLATES = ("text", "number", "email", "url", "password", "tel", "search", "hidden", "checkbox")
 PYTHON_WIDGET_TEMPLATES = {
     **{f"django/forms/widgets/{name}.html": _render_input for name in _INPUT_TEMPLATES},
     "django/forms/widgets/input.html": _render_input,
     "django/forms/widgets/textarea.html": _render_textarea,
     "django/forms/widgets/select.html": _render_select,
+    "django/forms/widgets/clearable_file_input.html": _render_clearable_file_input,
 }
 
 

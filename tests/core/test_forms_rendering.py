@@ -14,6 +14,13 @@ TEMPLATES = DjangoTemplates()
 PYTHON = PythonWidgetRenderer()
 
 
+class StoredFile:
+    url = "/media/decks/a&b.pdf"
+
+    def __str__(self) -> str:
+        return "a <deck>.pdf"
+
+
 class Sample(forms.Form):
     bound_field_class = BootstrapBoundField
 
@@ -33,6 +40,8 @@ class Sample(forms.Form):
     flag = forms.BooleanField(required=False, initial=True)
     required_flag = forms.BooleanField(label="I agree")
     upload = forms.FileField(required=False)
+    stored_upload = forms.FileField(required=False, initial=StoredFile())
+    required_upload = forms.FileField(initial=StoredFile(), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
     date = forms.DateField(required=False)
     radio = forms.ChoiceField(required=False, widget=forms.RadioSelect, choices=[("a", "A")])
 
@@ -74,4 +83,13 @@ def test_plain_widgets_skip_the_templates(monkeypatch):
     form.renderer = PYTHON
     for name in form.fields:
         str(form[name])
+    assert rendered == []
+
+
+def test_a_stored_file_is_left_to_the_template(monkeypatch):
+    rendered = []
+    monkeypatch.setattr(DjangoTemplates, "render", lambda self, name, *args, **kwargs: rendered.append(name) or "")
+    form = Sample()
+    form.renderer = PYTHON
+    str(form["stored_upload"]), str(form["upload"])
     assert rendered == ["django/forms/widgets/clearable_file_input.html"]
