@@ -63,22 +63,6 @@ class NominationForm(forms.ModelForm):
             "website": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name in HELP_TEXTS:
-                field.help_text = HELP_TEXTS[name]
-            if name == "startup_name":
-                continue
-            field.required = False
-            if name in ("sector", "stage"):
-                field.choices = [("", _("Choose...")), *list(field.choices)[1:]]
-        for name, limit in Nomination.TEXT_LIMITS.items():
-            widget = self.fields[name].widget
-            widget.attrs.update({"maxlength": limit, "data-counter": limit})
-            if isinstance(widget, forms.Textarea):
-                widget.attrs["rows"] = 5 if limit > 600 else 3
-
     def clean_org_number(self):
         value = self.cleaned_data.get("org_number", "")
         return normalize_org_number(value) if value else ""
@@ -94,3 +78,24 @@ class NominationForm(forms.ModelForm):
         # The model is never saved from the form: the service applies the cleaned data. Skip the
         # model-level unique check here; the service reports a duplicate organisation number.
         pass
+
+
+def _set_up_fields(fields: dict) -> None:
+    """Help texts, optional fields, the choices' empty label and the text limits, set once on the class's
+    fields (each form copies them) rather than on every form."""
+    for name, field in fields.items():
+        if name in HELP_TEXTS:
+            field.help_text = HELP_TEXTS[name]
+        if name == "startup_name":
+            continue
+        field.required = False
+        if name in ("sector", "stage"):
+            field.choices = [("", _("Choose...")), *list(field.choices)[1:]]
+    for name, limit in Nomination.TEXT_LIMITS.items():
+        widget = fields[name].widget
+        widget.attrs.update({"maxlength": limit, "data-counter": limit})
+        if isinstance(widget, forms.Textarea):
+            widget.attrs["rows"] = 5 if limit > 600 else 3
+
+
+_set_up_fields(NominationForm.base_fields)

@@ -103,3 +103,22 @@ def test_deadline_time_carries_its_iso_instant_in_stockholm_time(client, languag
         assert f'{words} <time datetime="2031-06-01T17:00:00+02:00" data-countdown>' in html, name
     start = client.get(reverse("nominations:start", args=[edition.pk])).content.decode()
     assert f'{words} <time datetime="2031-06-01T17:00:00+02:00" data-countdown>' in start
+
+
+def test_form_fields_are_set_up_for_drafts_and_each_form_has_its_own(draft_client):
+    from nominations.forms import NominationForm
+
+    client, url = draft_client
+    html = client.get(url).content.decode()
+    first, second = NominationForm(), NominationForm()
+    first.fields["city"].required = True
+    first.fields["pitch"].widget.attrs["maxlength"] = 1
+
+    assert [name for name, field in second.fields.items() if field.required] == ["startup_name"]
+    assert NominationForm().fields["pitch"].widget.attrs["maxlength"] == 160
+    assert re.search(r'<select name="sector"[^>]*>\s*<option value="" selected>Choose...</option>', html)
+    assert re.search(r'<select name="stage"[^>]*>\s*<option value="" selected>Choose...</option>', html)
+    assert 'maxlength="160" data-counter="160"' in tag(html, "id_pitch")
+    assert 'rows="3" maxlength="600" data-counter="600"' in tag(html, "id_flemingsberg_tie")
+    assert 'rows="5" maxlength="1500" data-counter="1500"' in tag(html, "id_problem")
+    assert "The company&#x27;s name as registered." in html and "One sentence a juror will remember." in html
