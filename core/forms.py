@@ -19,6 +19,7 @@ from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 
 def bootstrap_widget_class(widget: forms.Widget) -> str:
@@ -58,7 +59,28 @@ def _text(value) -> str:
     # `{{ value }}`: localized, then escaped unless safe.
     if type(value) is str:
         return html_escape(value)
+    if isinstance(value, Promise):
+        return _lazy_text(value)
     return conditional_escape(localize(value))
+
+
+# The escaped text of a lazy string (a label, help text or choice: gettext_lazy, often with capfirst) by
+# language. They are constants of the forms' classes, and looking each up in the catalogue on every form cost
+# more than writing the rest of the field. Kept with the object itself, so a key is never another's.
+_LAZY_TEXTS: dict[tuple[int, str | None], tuple[Promise, str]] = {}
+_LAZY_TEXTS_MAX = 4096
+
+
+def _lazy_text(value: Promise) -> str:
+    key = (id(value), get_language())
+    cached = _LAZY_TEXTS.get(key)
+    if cached is not None and cached[0] is value:
+        return cached[1]
+    html = conditional_escape(value)  # as `{{ value }}`: localize() leaves a lazy string as it is
+    if len(_LAZY_TEXTS) >= _LAZY_TEXTS_MAX:
+        _LAZY_TEXTS.clear()  # lazy strings made per form rather than per class: keep it bounded
+    _LAZY_TEXTS[key] = (value, html)
+    return html
 
 
 def _attrs(attrs: dict) -> str | None:
@@ -180,8 +202,10 @@ def render_bootstrap_field(field: BoundField) -> str:
         for number, error in enumerate(errors, 1):
             parts.append(f'<p id="error_{number}_{auto_id}"><strong>{_text(error)}</strong></p>')
         parts.append("</div>")
-    if field.help_text:
-        parts.append(f'\n  <div id="{auto_id}_helptext" class="form-text">{_text(field.help_text)}</div>')
+    help_text = field.help_text  # a lazy one is looked up once, in _text()
+    help_html = _text(help_text) if isinstance(help_text, str | Promise) or help_text else ""
+    if help_html:
+        parts.append(f'\n  <div id="{auto_id}_helptext" class="form-text">{help_html}</div>')
     parts.append("\n</div>")
     if field.widget_type == "checkbox":
         parts.append("</div>")

@@ -93,3 +93,38 @@ def test_a_stored_file_is_left_to_the_template(monkeypatch):
     form.renderer = PYTHON
     str(form["stored_upload"]), str(form["upload"])
     assert rendered == ["django/forms/widgets/clearable_file_input.html"]
+
+
+def test_lazy_labels_are_written_in_the_active_language_each_time():
+    from django.utils import translation
+
+    from core import forms as core_forms
+
+    form = NominationForm()
+    with translation.override("sv"):
+        swedish = render_bootstrap_field(form["pitch"])
+    with translation.override("en"):
+        english = render_bootstrap_field(form["pitch"])
+    with translation.override("sv"):
+        again = render_bootstrap_field(form["pitch"])
+
+    assert "One sentence a juror will remember." in english
+    assert "One sentence" not in swedish
+    assert again == swedish
+    assert (id(form.fields["pitch"].help_text), "sv") in core_forms._LAZY_TEXTS
+
+
+def test_lazy_texts_kept_are_bounded_and_a_safe_one_stays_unescaped(monkeypatch):
+    from django.utils.functional import lazy
+
+    from core import forms as core_forms
+
+    monkeypatch.setattr(core_forms, "_LAZY_TEXTS_MAX", 3)
+    texts = [lazy(lambda n=n: f"<b>{n}</b>", str)() for n in range(5)]
+    safe = lazy(lambda: mark_safe("<i>kept</i>"), str)()
+
+    written = [core_forms._text(text) for text in texts]
+
+    assert written == [f"&lt;b&gt;{n}&lt;/b&gt;" for n in range(5)]
+    assert len(core_forms._LAZY_TEXTS) <= 3
+    assert core_forms._text(safe) == "<i>kept</i>"
