@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from jury.selectors import ROW_DRAFT, ROW_NOT_STARTED, ROW_SUBMITTED, ROW_UNDECLARED
-from jury.views.juror import _row_labels, dashboard_row_html
+from jury.views.juror import _row_labels, dashboard_pagination_html, dashboard_row_html
 
 NAMES = ["Plain AB", 'Tom & Jerry\'s "<b>Labs</b>"']
 PITCHES = ["", "Cheaper <i>tests</i> & faster", "Svenska tecken: åäö"]
@@ -39,3 +39,37 @@ def test_every_row_is_written_as_the_template_writes_it(language):
             written = dashboard_row_html(row, conflicts_href=context["conflicts_href"], labels=labels)
 
             assert written == expected, row
+
+
+class _Edition:
+    def __init__(self, pk: int, name: str) -> None:
+        self.pk, self.name = pk, name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _page(number: int, current: int) -> dict:
+    return {"number": number, "href": f"?show=to_score&page-7={number}&x=<{number}>", "current": number == current}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_pagination_is_written_as_the_template_writes_it(language):
+    paginations = [
+        {"previous": "", "next": "?page-7=2", "pages": [_page(1, 1), _page(2, 1)]},
+        {"previous": "?page-7=1&a=<b>", "next": "", "pages": [_page(1, 2), _page(2, 2)]},
+        {
+            "previous": "?page-7=4",
+            "next": "?page-7=6",
+            "pages": [_page(1, 5), None, *[_page(n, 5) for n in range(3, 8)], None, _page(1234, 5)],
+        },
+    ]
+    editions = [_Edition(7, "Flemingsberg Science Award 2031"), _Edition(12345, 'Tom & Jerry\'s "<b>Prize</b>" 2031')]
+    with translation.override(language):
+        for pagination, edition in itertools.product(paginations, editions):
+            context = {"pagination": pagination, "edition": edition}
+
+            expected = render_to_string("jury/juror/_dashboard_pagination.html", context)
+            written = dashboard_pagination_html(pagination, edition)
+
+            assert written == expected, (pagination, edition)
