@@ -14,8 +14,10 @@ NAMES = ["Plain AB", 'Tom & Jerry\'s "<b>Labs</b>"']
 PITCHES = ["", "Cheaper <i>tests</i> & faster", "Svenska tecken: åäö"]
 
 
+@pytest.mark.parametrize("grouped", [False, True])
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_every_row_is_written_as_the_template_writes_it(language):
+def test_every_row_is_written_as_the_template_writes_it(language, grouped, settings):
+    settings.USE_THOUSAND_SEPARATOR = grouped  # the numbers run from 998 to past 1000
     with translation.override(language):
         labels = _row_labels()
         cases = itertools.product(
