@@ -9,6 +9,7 @@ For speed, `render_bootstrap_field` ({% bootstrap_field %}) writes that template
 `PythonWidgetRenderer` (settings.FORM_RENDERER) writes the plain widgets' markup; both are compared with
 the templates byte for byte in tests/core/test_forms_rendering.py."""
 
+import copy
 from decimal import Decimal
 from html import escape as html_escape
 
@@ -43,6 +44,85 @@ class BootstrapBoundField(BoundField):
             classes.append("is-invalid")
         attrs["class"] = " ".join(c for c in classes if c)
         return attrs
+
+
+# ---------------------------------------------------------------------------------------------------
+# Each form's copy of its class's fields, made without the copy module's generic path.
+
+
+def _copies_by_default(cls) -> bool:
+    """Whether copy.copy() of an instance is a new object with its __dict__ copied, nothing else."""
+    return (
+        cls.__reduce_ex__ is object.__reduce_ex__
+        and cls.__reduce__ is object.__reduce__
+        and cls.__getstate__ is object.__getstate__
+        and not hasattr(cls, "__copy__")
+        and not hasattr(cls, "__setstate__")
+        and "__slots__" not in {name for klass in cls.__mro__ for name in vars(klass)}
+        and cls.__new__ is object.__new__
+    )
+
+
+_IMMUTABLE_CHOICE_PARTS = (str, int, Promise, type(None))
+_FIELD_COPIES = {forms.Field.__deepcopy__: False, forms.ChoiceField.__deepcopy__: True}  # -> has choices
+_WIDGET_COPIES = {forms.Widget.__deepcopy__: False, forms.widgets.ChoiceWidget.__deepcopy__: True}
+_default_copy_classes: dict[type, bool] = {}
+
+
+def _copied_by_default(cls) -> bool:
+    known = _default_copy_classes.get(cls)
+    if known is None:
+        known = _default_copy_classes[cls] = _copies_by_default(cls)
+    return known
+
+
+def _shallow(obj):
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+def _field_copy(field, memo):
+    """copy.deepcopy(field) as Field/ChoiceField.__deepcopy__ and Widget/ChoiceWidget.__deepcopy__ make it, for
+    fields and widgets that use those and copy by default; any other through copy.deepcopy()."""
+    field_cls, widget = type(field), field.widget
+    widget_cls = type(widget)
+    has_choices = _FIELD_COPIES.get(field_cls.__deepcopy__)
+    widget_choices = _WIDGET_COPIES.get(widget_cls.__deepcopy__)
+    if has_choices is None or widget_choices is None or id(field) in memo or id(widget) in memo:
+        return copy.deepcopy(field, memo)
+    if not (_copied_by_default(field_cls) and _copied_by_default(widget_cls)):
+        return copy.deepcopy(field, memo)
+    choices = field._choices if has_choices else None
+    if has_choices and not (
+        type(choices) is list
+        and all(
+            type(choice) is tuple and all(isinstance(part, _IMMUTABLE_CHOICE_PARTS) for part in choice)
+            for choice in choices
+        )
+    ):
+        return copy.deepcopy(field, memo)
+    result = _shallow(field)
+    memo[id(field)] = result
+    new_widget = _shallow(widget)
+    new_widget.attrs = widget.attrs.copy()
+    if widget_choices:
+        new_widget.choices = copy.copy(widget.choices)
+    memo[id(widget)] = new_widget
+    result.widget = new_widget
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if has_choices:
+        result._choices = list(choices)  # its tuples hold only immutable values: deepcopy keeps them
+    return result
+
+
+class FieldsCopiedQuickly(dict):
+    """A form class's base_fields whose deep copy (every form makes one) copies each field as
+    copy.deepcopy() would, without the copy module's generic machinery (tests compare the two)."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field, memo) for name, field in self.items()}
 
 
 # ---------------------------------------------------------------------------------------------------

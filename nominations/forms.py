@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapBoundField
+from core.forms import BootstrapBoundField, FieldsCopiedQuickly
 
 from .models import Nomination
 from .services import EDITABLE_FIELDS
@@ -99,3 +99,4 @@ def _set_up_fields(fields: dict) -> None:
 
 
 _set_up_fields(NominationForm.base_fields)
+NominationForm.base_fields = FieldsCopiedQuickly(NominationForm.base_fields)

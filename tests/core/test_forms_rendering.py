@@ -128,3 +128,82 @@ def test_lazy_texts_kept_are_bounded_and_a_safe_one_stays_unescaped(monkeypatch)
     assert written == [f"&lt;b&gt;{n}&lt;/b&gt;" for n in range(5)]
     assert len(core_forms._LAZY_TEXTS) <= 3
     assert core_forms._text(safe) == "<i>kept</i>"
+
+
+def _assert_copied_as_deepcopy_copies(original, quick, deep):
+    assert type(quick) is type(deep) is type(original) and quick is not original
+    assert quick.widget is not original.widget and type(quick.widget) is type(deep.widget)
+    for name, value in vars(deep).items():
+        if name in ("widget", "error_messages", "validators", "_choices"):
+            assert getattr(quick, name) is not value
+            assert getattr(quick, name) is not getattr(original, name)
+        if name != "widget":
+            assert getattr(quick, name) == value, name
+    for name, value in vars(deep.widget).items():
+        if name in ("attrs", "choices"):
+            assert getattr(quick.widget, name) is not getattr(original.widget, name), name
+        assert getattr(quick.widget, name) == value, name
+    assert vars(quick).keys() == vars(deep).keys() and vars(quick.widget).keys() == vars(deep.widget).keys()
+
+
+@pytest.mark.parametrize("form_class", [NominationForm, Sample])
+def test_fields_copied_quickly_are_what_deepcopy_makes(form_class):
+    import copy
+
+    from core.forms import FieldsCopiedQuickly
+
+    base_fields = FieldsCopiedQuickly(form_class.base_fields)
+
+    quick, deep = copy.deepcopy(base_fields), copy.deepcopy(dict(form_class.base_fields))
+
+    assert type(quick) is dict and quick.keys() == deep.keys()
+    for name, field in form_class.base_fields.items():
+        _assert_copied_as_deepcopy_copies(field, quick[name], deep[name])
+
+
+def test_each_nomination_form_changes_only_its_own_fields():
+    first, second = NominationForm(), NominationForm()
+
+    first.fields["sector"].choices = [("x", "X")]
+    first.fields["pitch"].widget.attrs["maxlength"] = 1
+    first.fields["website"].validators.append(len)
+    first.fields["website"].error_messages["invalid"] = "changed"
+
+    assert second.fields["sector"].choices == NominationForm.base_fields["sector"].choices
+    assert second.fields["sector"].choices[0][0] == ""
+    assert second.fields["sector"].widget.choices == second.fields["sector"].choices
+    assert second.fields["pitch"].widget.attrs["maxlength"] == 160
+    assert len not in second.fields["website"].validators
+    assert second.fields["website"].error_messages["invalid"] != "changed"
+    assert type(NominationForm.base_fields).__name__ == "FieldsCopiedQuickly"
+
+
+def test_the_nomination_forms_fields_all_take_the_quick_copy(monkeypatch):
+    import copy
+
+    from core import forms as core_forms
+
+    generic = []
+    monkeypatch.setattr(core_forms, "copy", type("Copy", (), {"copy": copy.copy, "deepcopy": generic.append}))
+
+    fields = copy.deepcopy(NominationForm.base_fields)
+
+    assert generic == []
+    assert fields.keys() == NominationForm.base_fields.keys()
+
+
+def test_fields_unlike_the_plain_ones_go_through_deepcopy():
+    import copy
+
+    from core.forms import FieldsCopiedQuickly
+
+    class Grouped(forms.Form):
+        grouped = forms.ChoiceField(choices=[("G", [("x", "X")])])
+        split = forms.SplitDateTimeField()
+
+    original = Grouped.base_fields
+    copied = copy.deepcopy(FieldsCopiedQuickly(original))
+
+    assert copied["grouped"].choices == original["grouped"].choices
+    assert copied["grouped"].choices[0][1] is not original["grouped"].choices[0][1]  # the group's list: deep
+    assert copied["split"].fields[0] is not original["split"].fields[0]
