@@ -1,14 +1,9 @@
 """bench/load/run.py's DatabaseCpu: the CPU time of the PostgreSQL backends of one database, read from /proc."""
 
-import sys
-
 import pytest
 from django.db import connection
 
-from tests.conftest import BASE_DIR
-
-sys.path[:0] = [str(BASE_DIR / "bench"), str(BASE_DIR / "bench" / "load")]
-from run import DatabaseCpu  # noqa: E402
+from bench.load.run import DatabaseCpu
 
 pytestmark = [
     pytest.mark.django_db,
