@@ -75,9 +75,9 @@ def _page_links(request: HttpRequest, board: selectors.EditionDashboard) -> dict
     if page is None or page.paginator.num_pages < 2:
         return None
     param = f"{PAGE_PARAM_PREFIX}{board.edition.pk}"
+    params = request.GET.copy()  # one copy: setting the same key again keeps its place
 
     def href(number: int) -> str:
-        params = request.GET.copy()
         params[param] = str(number)
         return f"?{params.urlencode()}"
 

@@ -662,3 +662,14 @@ def test_score_page_queries_do_not_grow_with_the_assignments_or_the_rubric(clien
     assert response.status_code == 200
     html = response.content.decode()
     assert all(f'name="score_{c.pk}"' in html for c in large.criteria)
+
+
+def test_dashboard_page_links_keep_every_parameter_in_its_place(client, long_list):
+    _juror, edition = long_list
+    page = f"page-{edition.pk}"
+
+    html = client.get(f"{reverse('jury:dashboard')}?{page}=2&show=to_score&x=%3Cy%3E").content.decode()
+
+    nav = html.split('<nav class="mt-3"')[1].split("</nav>")[0]
+    assert f'href="?{page}=1&amp;show=to_score&amp;x=%3Cy%3E#list-{edition.pk}" rel="prev">' in nav
+    assert f'href="?{page}=2&amp;show=to_score&amp;x=%3Cy%3E#list-{edition.pk}" aria-current="page"' in nav
