@@ -6,9 +6,10 @@ import itertools
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from jury.selectors import ROW_DRAFT, ROW_NOT_STARTED, ROW_SUBMITTED, ROW_UNDECLARED
-from jury.views.juror import _row_labels, dashboard_pagination_html, dashboard_row_html
+from jury.views.juror import _row_labels, dashboard_pagination_html, dashboard_row_html, dashboard_rows_html
 
 NAMES = ["Plain AB", 'Tom & Jerry\'s "<b>Labs</b>"']
 PITCHES = ["", "Cheaper <i>tests</i> & faster", "Svenska tecken: åäö"]
@@ -75,3 +76,15 @@ def test_the_pagination_is_written_as_the_template_writes_it(language):
             written = dashboard_pagination_html(pagination, edition)
 
             assert written == expected, (pagination, edition)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_rows_are_joined_as_the_templates_loop_joined_them(count):
+    from django.template import engines
+
+    rows = [{"html": mark_safe(f'<li data-state="draft">{number}</li>')} for number in range(count)]  # noqa: S308  # nosec
+    loop = engines["django"].from_string(
+        "{% for row in rows %}\n        {{ row.html }}\n      {% empty %}none{% endfor %}"
+    )
+
+    assert dashboard_rows_html(rows) == loop.render({"rows": rows})

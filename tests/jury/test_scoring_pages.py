@@ -673,3 +673,10 @@ def test_dashboard_page_links_keep_every_parameter_in_its_place(client, long_lis
     nav = html.split('<nav class="mt-3"')[1].split("</nav>")[0]
     assert f'href="?{page}=1&amp;show=to_score&amp;x=%3Cy%3E#list-{edition.pk}" rel="prev">' in nav
     assert f'href="?{page}=2&amp;show=to_score&amp;x=%3Cy%3E#list-{edition.pk}" aria-current="page"' in nav
+
+
+def test_dashboard_says_when_a_filter_lists_nothing(juror_client):
+    html = dashboard(juror_client, show="submitted")
+
+    assert '<li class="list-group-item">Nothing here.</li>' in html
+    assert 'data-state="' not in html
