@@ -299,10 +299,11 @@ class _InputWriter:
         self.kept: list | None = [] if keep else None
 
     def add_rows(self, rows, codes_json: dict[int, str], codes: dict[int, str]) -> None:
-        """A batch of (scorecard, nomination, juror id, "criterion:value,...") rows, in order. The scores
-        text holds digits, signs, colons and commas only, so its JSON is itself between quotes."""
+        """A batch of (scorecard, nomination, juror id, "criterion:value,...", ...) rows, in order (columns
+        after the fourth are not read). The scores text holds digits, signs, colons and commas only, so
+        its JSON is itself between quotes."""
         pieces = []
-        for sc_id, nom, juror_id, scores in rows:
+        for sc_id, nom, juror_id, scores, *_rest in rows:
             code = codes_json.get(juror_id)
             if code is None:
                 code = codes_json[juror_id] = json.dumps(code_for(codes, juror_id), ensure_ascii=False)
@@ -313,7 +314,7 @@ class _InputWriter:
         self.hasher.update((joined if self.first else "," + joined).encode())
         self.first = False
         if self.kept is not None:
-            self.kept.extend([sc_id, nom, code_for(codes, j), scores or ""] for sc_id, nom, j, scores in rows)
+            self.kept.extend([sc_id, nom, code_for(codes, j), scores or ""] for sc_id, nom, j, scores, *_ in rows)
 
     def digest(self) -> str:
         self.hasher.update(b"]" + self.suffix.encode())
@@ -603,20 +604,26 @@ class _Tally:
         result["chain"] = {"head": head, "length": length}
         return TallyOutput(result, digest, head, length, document, problems=problems, integrity_beside=beside)
 
-    def _write_input(self, writer: _InputWriter, codes: dict[int, str]) -> None:
-        codes_json: dict[int, str] = {}
+    def _scorecard_batches(self, extra: str = ""):
+        """The scorecard table's rows as (scorecard, nomination, juror id, "criterion:value,..."), then the
+        `extra` columns, in the input's order (nomination, then scorecard), a batch at a time through a
+        server-side cursor; on SQLite the scores text is put in criterion order here."""
+        pg = connection.vendor == "postgresql"
         cursor = connection.chunked_cursor()
         try:
             cursor.execute(
-                f"SELECT t.id, t.nomination, t.juror_id, {self.scores_sql('t')} FROM {self.table} t "
+                f"SELECT t.id, t.nomination, t.juror_id, {self.scores_sql('t')}{extra} FROM {self.table} t "
                 "ORDER BY t.nomination, t.id"
             )
             while rows := cursor.fetchmany(STREAM_BATCH):
-                if connection.vendor != "postgresql":
-                    rows = [(a, b, c, _sorted_scores_text(s)) for a, b, c, s in rows]
-                writer.add_rows(rows, codes_json, codes)
+                yield rows if pg else [(a, b, c, _sorted_scores_text(d), *rest) for a, b, c, d, *rest in rows]
         finally:
             cursor.close()
+
+    def _write_input(self, writer: _InputWriter, codes: dict[int, str]) -> None:
+        codes_json: dict[int, str] = {}
+        for rows in self._scorecard_batches():
+            writer.add_rows(rows, codes_json, codes)
 
     # -- the report
 
@@ -746,30 +753,17 @@ class _Tally:
             if midranks is not None:
                 rank_sums[nom_id] = ranks
 
-        pg = connection.vendor == "postgresql"
         codes_json: dict[int, str] = {}
         group: list = []
-        stream = connection.chunked_cursor()
-        try:
-            stream.execute(
-                f"SELECT t.id, t.nomination, t.juror_id, {self.scores_sql('t')}, t.n FROM {table} t "
-                "ORDER BY t.nomination, t.id"
-            )
-            while rows := stream.fetchmany(STREAM_BATCH):
-                writer.add_rows(
-                    [r[:4] for r in rows] if pg else [(a, b, c, _sorted_scores_text(d)) for a, b, c, d, _n in rows],
-                    codes_json,
-                    codes,
-                )
-                for row in rows:
-                    if group and row[1] != group[0][1]:
-                        nomination_done(group)
-                        group = []
-                    group.append(row)
-            if group:
-                nomination_done(group)
-        finally:
-            stream.close()
+        for rows in self._scorecard_batches(", t.n"):
+            writer.add_rows(rows, codes_json, codes)
+            for row in rows:
+                if group and row[1] != group[0][1]:
+                    nomination_done(group)
+                    group = []
+                group.append(row)
+        if group:
+            nomination_done(group)
         self._digest = writer.digest()
         if stop_if is not None and (found := stop_if(self._digest)) is not None:
             self._existing = found

@@ -30,10 +30,12 @@ def result_digest(result: dict) -> str:
 
 
 def _copy_text(value) -> bytes:
-    """One value in PostgreSQL's COPY text format."""
+    """One value in PostgreSQL's COPY text format (a list or dict as JSON, for a JSON column)."""
     if value is None:
         return b"\\N"
-    text = value if isinstance(value, str) else str(value)
+    if isinstance(value, bool):
+        return b"t" if value else b"f"
+    text = json.dumps(value) if isinstance(value, list | dict) else str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r").encode()
 
 
@@ -99,8 +101,7 @@ def tally_run(*, edition: Edition, trigger: str, requested_by=None) -> TallyRun:
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                pk = _insert_run_streamed({**fields, "integrity_ok": "t" if not problems else "f",
-                                           "problems": json.dumps(problems)}, output.result)  # fmt: skip
+                pk = _insert_run_streamed(fields, output.result)
                 run = TallyRun.objects.defer("result").get(pk=pk)
                 run.result = output.result
             else:
