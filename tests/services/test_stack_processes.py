@@ -78,8 +78,9 @@ def test_compose_file_and_image_run_these_commands():
     assert f"CMD {json.dumps(WEB_COMMAND)}" in (BASE_DIR / "Dockerfile").read_text()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_web_process_serves_the_site_behind_a_tls_proxy(redis_server, start_process, tmp_path):
+def start_web(redis_server, start_process, tmp_path, **settings):
+    """gunicorn with the compose file's web command, 2 workers, on a free port, after collecting the static
+    files as the Dockerfile does at build time: (port, process)."""
     port = free_port()
     env = stack_env(
         redis_server,
@@ -87,8 +88,8 @@ def test_web_process_serves_the_site_behind_a_tls_proxy(redis_server, start_proc
         MEDIA_ROOT=str(tmp_path / "media"),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="2",
+        **settings,
     )
-    # As the Dockerfile does at build time.
     collected = subprocess.run(
         [venv_command("python"), "manage.py", "collectstatic", "--noinput", "-v0"],
         env=env,
@@ -98,9 +99,14 @@ def test_web_process_serves_the_site_behind_a_tls_proxy(redis_server, start_proc
         timeout=300,
     )
     assert collected.returncode == 0, collected.stdout + collected.stderr
-
     web = start_process(run_args(WEB_COMMAND), env, "web")
     wait_for_port(port, timeout=30)
+    return port, web
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_process_serves_the_site_behind_a_tls_proxy(redis_server, start_process, tmp_path):
+    port, web = start_web(redis_server, start_process, tmp_path)
     https = {"X-Forwarded-Proto": "https"}
 
     # The health check is plain HTTP (exempt from the HTTPS redirect) and touches the database.
@@ -213,27 +219,9 @@ def test_beat_installs_the_outbox_drain_and_sends_it_when_due(redis_server, star
 
 @pytest.mark.django_db(transaction=True)
 def test_recycled_web_workers_forked_from_the_master_keep_serving(redis_server, start_process, tmp_path):
-    port = free_port()
-    env = stack_env(
-        redis_server,
-        STATIC_ROOT=str(tmp_path / "static"),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        GUNICORN_MAX_REQUESTS="3",
-        GUNICORN_MAX_REQUESTS_JITTER="0",
+    port, web = start_web(
+        redis_server, start_process, tmp_path, GUNICORN_MAX_REQUESTS="3", GUNICORN_MAX_REQUESTS_JITTER="0"
     )
-    collected = subprocess.run(
-        [venv_command("python"), "manage.py", "collectstatic", "--noinput", "-v0"],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert collected.returncode == 0, collected.stdout + collected.stderr
-    web = start_process(run_args(WEB_COMMAND), env, "web")
-    wait_for_port(port, timeout=30)
 
     # Each worker queries the database and is replaced after its third request; a connection inherited
     # from the master and shared between workers would break them.
