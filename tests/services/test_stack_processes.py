@@ -195,12 +195,20 @@ def test_beat_installs_the_outbox_drain_and_sends_it_when_due(redis_server, star
     beat.wait_for_output("beat: Starting...")
     assert "Sending due task" not in beat.output()
 
-    # Make it overdue, as after beat has been down for a while; beat notices within its 5 s loop.
+    # Make it overdue, as after beat has been down for a while: stopped, the entry's last run set back,
+    # started again, beat reads the schedule afresh and sends it on its first tick. (Changing the row under a
+    # running beat races django-celery-beat's change detection: a change made before its first check is
+    # not seen, one seen while it writes its own run back can send twice.)
+    beat.stop()
     PeriodicTask.objects.filter(pk=drain.pk).update(last_run_at=timezone.now() - timedelta(minutes=5))
     PeriodicTasks.update_changed()
+    beat = start_process(run_args(BEAT_COMMAND), stack_env(redis_server), "beat-again")
 
     beat.wait_for_output("Scheduler: Sending due task drain-outbox (core.tasks.drain_outbox)", timeout=30)
     with redis.Redis.from_url(redis_server.url) as broker:
+        # Beat logs the send just before it publishes the message.
+        wait_until(lambda: broker.lrange("celery", 0, -1), 10, "beat sent nothing to the broker")
+        time.sleep(1)  # room for a second message, which would be a duplicate
         queued = broker.lrange("celery", 0, -1)
     assert [json.loads(message)["headers"]["task"] for message in queued] == ["core.tasks.drain_outbox"]
 
