@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import receivers, sessions  # noqa: F401
+        from .rules import HAS_MFA, has_mfa_sql
+        from .session_store import read_with_session
+
+        read_with_session(HAS_MFA, has_mfa_sql)

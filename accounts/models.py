@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connections, models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -32,13 +33,23 @@ class UserManager(BaseUserManager):
     def get(self, *args, **kwargs):
         """User.objects.get(pk=...) alone, as the authentication backends load the logged-in user on every
         request, runs one plain SQL statement and builds the same instance; the ORM spent about three times
-        as long building and compiling that query as the database took to answer it. Any other lookup,
-        and every manager of a relation (which filters), is the ORM's get()."""
+        as long building and compiling that query as the database took to answer it. While Django's
+        auth.get_user() runs (accounts.authentication), the user read with the session is taken instead, if
+        it is the one asked for. Any other lookup, and every manager of a relation (which filters), is the
+        ORM's get()."""
         if type(self) is not UserManager or args or len(kwargs) != 1 or not kwargs.keys() & {"pk", "id"}:
             return super().get(*args, **kwargs)
         from core.db import model_columns, model_from_values, prepared_cursor
 
+        from .session_store import authenticating_session
+
         (value,) = kwargs.values()
+        session = authenticating_session.get()
+        if session is not None and self.db == session.model.objects.db:
+            # Django's auth.get_user() asking for the session's user: it was read with the session.
+            user = session.take_user(value)
+            if user is not None:
+                return user
         connection = connections[self.db]
         sql = _USER_BY_PK_SQL.get(connection.alias)
         if sql is None:
@@ -90,3 +101,32 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+class Session(AbstractBaseSession):
+    """A login session (Django's database session with the logged-in user's id beside the data).
+
+    The id lets every request read the session, the user and the facts each page asks about that user in
+    one statement (accounts.session_store), and find a person's sessions without decoding any. It is what
+    the session data says (written together, by SessionStore.create_model_instance()); no database
+    constraint, so a session saved while its user is being deleted cannot fail: its id then names no one,
+    and nobody is logged in by it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .session_store import SessionStore
+
+        return SessionStore

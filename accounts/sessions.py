@@ -23,13 +23,17 @@ SEEN_AT_RESOLUTION = 60
 
 
 def user_sessions_end(*, user) -> int:
-    """End every session the user has open anywhere; returns how many were ended."""
+    """End every session the user has open anywhere; returns how many were ended. allauth's list of them
+    and the sessions' own user column are both used, so a session one of them missed ends too."""
     from allauth.usersessions.models import UserSession
+
+    from .models import Session
 
     sessions = list(UserSession.objects.filter(user_id=user.pk))
     for session in sessions:
         session.end()
-    return len(sessions)
+    missed, _ = Session.objects.filter(user_id=user.pk).delete()
+    return len(sessions) + missed
 
 
 @receiver(user_logged_in)

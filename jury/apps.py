@@ -15,3 +15,10 @@ class JuryConfig(AppConfig):
 
         if juror_may_view_nomination not in can_view_nomination_hooks:
             can_view_nomination_hooks.append(juror_may_view_nomination)
+
+        # The menu's jury link and the jury pages ask this on every request: read with the session.
+        from accounts.session_store import read_with_session
+
+        from .rules import IS_SEATED_JUROR, is_seated_juror_sql
+
+        read_with_session(IS_SEATED_JUROR, is_seated_juror_sql)

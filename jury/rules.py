@@ -5,6 +5,7 @@ import rules
 from django.utils import timezone
 
 from accounts.rules import has_mfa, is_organiser
+from accounts.session_store import user_fact
 from awards.models import Phase
 
 from .models import Assignment, ConflictDeclaration, JuryMember, JuryRole
@@ -69,7 +70,22 @@ rules.add_perm("jury.declare_conflicts", is_jury_member)
 rules.add_perm("jury.view_all_scorecards", ((is_chair & has_mfa) | is_organiser) & edition_scoring_closed)
 
 
+IS_SEATED_JUROR = "is_seated_juror"
+
+
 @rules.predicate
 def is_seated_juror(user) -> bool:
-    """On the jury of any edition: a privileged role (accounts/mfa.py asks it for TOTP)."""
-    return user.is_authenticated and JuryMember.objects.filter(user=user).exists()
+    """On the jury of any edition: a privileged role (accounts/mfa.py asks it for TOTP). For the logged-in
+    user as read with the session, at the start of the request."""
+    if not user.is_authenticated:
+        return False
+    known = user_fact(user, IS_SEATED_JUROR)
+    if known is not None:
+        return known
+    return JuryMember.objects.filter(user=user).exists()
+
+
+def is_seated_juror_sql(connection) -> str:
+    """is_seated_juror() as an SQL expression over the user's id `u.id` (read with every session)."""
+    table = connection.ops.quote_name(JuryMember._meta.db_table)
+    return f"EXISTS (SELECT 1 FROM {table} WHERE user_id = u.id)"  # noqa: S608  # nosec B608 - our table

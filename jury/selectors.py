@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.session_store import user_fact
 from awards.models import Award, Criterion, CriterionLevel, Edition, Phase
 from core.db import model_columns, models_from_row, prepared_cursor, row_exists
 from nominations.models import Nomination
@@ -41,16 +42,21 @@ from .models import (
     ScoreEvent,
     hash_token,
 )
-from .rules import is_conflicted
+from .rules import IS_SEATED_JUROR, is_conflicted
 
 # ---------------------------------------------------------------------------------------------------
 # Seats
 
 
 def user_is_seated_juror(*, user) -> bool:
-    """On the jury of any edition."""
-    # Asked for the menu's jury link on every logged-in page: one plain SQL check.
-    return user.is_authenticated and row_exists(JuryMember, "user_id = %s", [user.pk])
+    """On the jury of any edition (for the logged-in user: as read with the session, at the request's start)."""
+    # Asked for the menu's jury link on every logged-in page: read with the session, or one plain SQL check.
+    if not user.is_authenticated:
+        return False
+    known = user_fact(user, IS_SEATED_JUROR)
+    if known is not None:
+        return known
+    return row_exists(JuryMember, "user_id = %s", [user.pk])
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def session_cookie_for(user, *, mfa: bool) -> str:
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
     from allauth.mfa.models import Authenticator
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.session_store import SessionStore
 
     methods = [{"method": "password", "at": time.time(), "email": user.email}]
     if mfa:

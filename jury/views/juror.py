@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import has_mfa
 from awards.models import Phase
+from core.html import escape_text
 from nominations.models import Nomination
 
 from .. import draft_stash, selectors
@@ -96,16 +96,16 @@ def dashboard_pagination_html(pagination: dict, edition) -> str:
     """templates/jury/juror/_dashboard_pagination.html written in Python, character for character (tests/jury
     compare them): its page links cost more in template tags than the rest of the list."""
     anchor = f"#list-{localize(edition.pk)}"
-    previous, following = escape(_("Previous")), escape(_("Next"))
+    previous, following = escape_text(_("Previous")), escape_text(_("Next"))
     page_label = _("Page %(number)s")
     parts = [
         '<nav class="mt-3" aria-label="',
-        _("Pages of your list for %(edition)s") % {"edition": escape(edition)},
+        _("Pages of your list for %(edition)s") % {"edition": escape_text(edition)},
         '">\n  <ul class="pagination flex-wrap mb-0">\n    ',
     ]
     if pagination["previous"]:
         parts.append(
-            f'<li class="page-item"><a class="page-link" href="{escape(pagination["previous"])}{anchor}" '
+            f'<li class="page-item"><a class="page-link" href="{escape_text(pagination["previous"])}{anchor}" '
             f'rel="prev">{previous}</a></li>'
         )
     else:
@@ -117,7 +117,7 @@ def dashboard_pagination_html(pagination: dict, edition) -> str:
             current = link["current"]
             parts.append(
                 f'\n      <li class="page-item{" active" if current else ""}"><a class="page-link" '
-                f'href="{escape(link["href"])}{anchor}"{' aria-current="page"' if current else ""} '
+                f'href="{escape_text(link["href"])}{anchor}"{' aria-current="page"' if current else ""} '
                 f'aria-label="{page_label % {"number": number}}">{number}</a></li>\n      \n    '
             )
         else:
@@ -127,7 +127,7 @@ def dashboard_pagination_html(pagination: dict, edition) -> str:
     parts.append("\n    ")
     if pagination["next"]:
         parts.append(
-            f'<li class="page-item"><a class="page-link" href="{escape(pagination["next"])}{anchor}" '
+            f'<li class="page-item"><a class="page-link" href="{escape_text(pagination["next"])}{anchor}" '
             f'rel="next">{following}</a></li>'
         )
     else:
@@ -148,11 +148,11 @@ def _pk_url_formatter(view_name: str):
 def _row_labels() -> dict[str, str]:
     """The state badges' texts in the request's language, escaped once a request."""
     return {
-        selectors.ROW_UNDECLARED: escape(_("Declare conflicts first")),
-        selectors.ROW_NOT_STARTED: escape(_("Not started")),
-        selectors.ROW_DRAFT: escape(_("Draft")),
-        selectors.ROW_SUBMITTED: escape(_("Submitted")),
-        "scorecards": escape(_("All scorecards")),
+        selectors.ROW_UNDECLARED: escape_text(_("Declare conflicts first")),
+        selectors.ROW_NOT_STARTED: escape_text(_("Not started")),
+        selectors.ROW_DRAFT: escape_text(_("Draft")),
+        selectors.ROW_SUBMITTED: escape_text(_("Submitted")),
+        "scorecards": escape_text(_("All scorecards")),
     }
 
 
@@ -164,30 +164,30 @@ def _number_text(number: int) -> str:
 def dashboard_row_html(row: dict, *, conflicts_href: str, labels: dict[str, str]) -> str:
     """templates/jury/juror/_dashboard_row.html written in Python, character for character (tests/jury compare
     them): a juror's list has 25 rows a page and the template's tags cost more than the rest of the page."""
-    state, name = row["state"], escape(row["name"])
+    state, name = row["state"], escape_text(row["name"])
     if state == selectors.ROW_UNDECLARED:
         title = f'<span class="fw-semibold">{name}</span>\n            '
         badge = (
-            f'<a class="badge text-bg-warning text-decoration-none" href="{escape(conflicts_href)}">'
+            f'<a class="badge text-bg-warning text-decoration-none" href="{escape_text(conflicts_href)}">'
             f"{labels[state]}</a>\n          "
         )
     else:
-        title = f'<a class="fw-semibold" href="{escape(row["score_href"])}">{name}</a>'
+        title = f'<a class="fw-semibold" href="{escape_text(row["score_href"])}">{name}</a>'
         if state == selectors.ROW_NOT_STARTED:
             badge = f'<span class="badge text-bg-light border">{labels[state]}</span>\n          '
         elif state == selectors.ROW_DRAFT:
             badge = f'<span class="badge text-bg-info">{labels[state]}</span>\n          '
         else:
             badge = f'<span class="badge text-bg-success">{labels[selectors.ROW_SUBMITTED]}</span>'
-    pitch = f'<div class="small text-body-secondary">{escape(row["pitch"])}</div>' if row["pitch"] else ""
+    pitch = f'<div class="small text-body-secondary">{escape_text(row["pitch"])}</div>' if row["pitch"] else ""
     scorecards = (
-        f'<a class="small" href="{escape(row["scorecards_href"])}">{labels["scorecards"]}</a>'
+        f'<a class="small" href="{escape_text(row["scorecards_href"])}">{labels["scorecards"]}</a>'
         if row["scorecards_href"]
         else ""
     )
     return mark_safe(  # noqa: S308  # nosec B308 B703 - every value above is escaped
         '<li class="list-group-item d-flex flex-wrap justify-content-between align-items-start gap-2" '
-        f'data-state="{escape(state)}">\n'
+        f'data-state="{escape_text(state)}">\n'
         f'          <span class="text-body-secondary">{_number_text(row["number"])}.</span>\n'
         '          <div class="me-auto">\n'
         f"            {title}\n"

@@ -9,13 +9,13 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import account_data_export, account_delete, contact_data_anonymise_expired
+from accounts.session_store import SessionStore
 from accounts.tasks import anonymise_expired_contact_data
 from core.audit import audit_record
 from core.models import AuditEvent

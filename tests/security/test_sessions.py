@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from allauth.usersessions.models import UserSession
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.session_store import SessionStore
 from accounts.sessions import user_sessions_end
 from tests.factories import UserFactory
 
@@ -38,11 +38,12 @@ def test_the_session_key_changes_at_login(client):
     logged_in_key = log_in(client, user)
 
     assert anonymous_key and logged_in_key and logged_in_key != anonymous_key
-    assert not SessionStore().exists(anonymous_key)
+    assert not SessionStore().exists(anonymous_key) and SessionStore().exists(logged_in_key)
 
 
 def test_logout_ends_the_session_in_the_store(client):
     key = log_in(client, UserFactory())
+    assert SessionStore().exists(key)
 
     client.post(reverse("account_logout"))
 
@@ -74,6 +75,19 @@ def test_deactivation_behind_the_models_back_still_logs_out_at_the_next_request(
 
     django_user_model.objects.filter(pk=user.pk).update(is_active=False)
 
+    assert not is_logged_in(client)
+
+
+def test_deactivation_ends_a_session_missing_from_allauths_list(client):
+    user = UserFactory()
+    key = log_in(client, user)
+    UserSession.objects.filter(user=user).delete()  # the list lost it; the session row still names the user
+    assert is_logged_in(client)
+
+    user.is_active = False
+    user.save()
+
+    assert not SessionStore().exists(key)
     assert not is_logged_in(client)
 
 
@@ -135,7 +149,7 @@ def _session_writes(client) -> list[str]:
 
     with CaptureQueriesContext(connection) as queries:
         assert is_logged_in(client)
-    return [query["sql"] for query in queries if "django_session" in query["sql"] and "SELECT" not in query["sql"]]
+    return [query["sql"] for query in queries if "accounts_session" in query["sql"] and "SELECT" not in query["sql"]]
 
 
 def test_a_request_writes_the_session_at_most_once_a_minute_and_the_idle_clock_still_runs(client, settings):
@@ -150,3 +164,27 @@ def test_a_request_writes_the_session_at_most_once_a_minute_and_the_idle_clock_s
         # Idle time counts from the stamp, so a session is never kept more than a minute past the timeout.
         clock.shift(timedelta(minutes=30, seconds=1))
         assert not is_logged_in(client)
+
+
+def test_a_password_changed_elsewhere_ends_the_other_sessions(client):
+    user = UserFactory()
+    key = log_in(client, user)
+    assert is_logged_in(client)
+
+    user.set_password("another-horse-battery-staple")
+    user.save()  # e.g. a password reset on another device: the session's hash no longer matches
+
+    assert not is_logged_in(client)
+    assert not SessionStore().exists(key)  # Django's check flushed it
+
+
+def test_a_session_is_never_handed_a_user_it_does_not_name(client):
+    from django.contrib.auth import SESSION_KEY
+
+    owner, other = UserFactory(), UserFactory()
+    key = log_in(client, owner)
+    session = SessionStore(key)
+    session[SESSION_KEY] = str(other.pk)  # the data names another user (its hash is still the owner's)
+    session.save()
+
+    assert not is_logged_in(client)  # Django's hash check refuses it; nothing read with the session helped

@@ -149,7 +149,7 @@ def nomination_content_type_id() -> int:
 
 
 # Tables a refused request may still write: the session itself (timeouts, messages, a kept "next").
-SESSION_TABLES = {"django_session", "usersessions_usersession"}
+SESSION_TABLES = {"accounts_session", "usersessions_usersession"}
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
