@@ -38,6 +38,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -220,6 +221,24 @@ def http_get(port: int, path: str, headers: dict[str, str], timeout: float = 30)
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
+
+
+def csrf_cookie(port: int, name: str) -> str:
+    """The CSRF cookie a browser holds once it has seen a form (the login page's): sent back with every
+    logged-in request, as a browser does, so the pages reuse its secret instead of making a new one."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request("GET", "/accounts/login/", headers=PROXY_HEADERS)
+        response = connection.getresponse()
+        response.read()
+        cookies = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+    finally:
+        connection.close()
+    if name not in cookies:
+        raise SystemExit(f"the login page set no {name} cookie (answered {response.status})")
+    return cookies[name].value
 
 
 def start_gunicorn(env: dict[str, str], log_path: Path, port: int) -> subprocess.Popen:
@@ -589,20 +608,25 @@ def main() -> None:
         if collected.returncode != 0:
             raise SystemExit(f"collectstatic failed:\n{collected.stdout}{collected.stderr}")
 
-        cookie = settings.SESSION_COOKIE_NAME
-        pages = [
-            ("public edition page", f"/editions/{data['open_edition'].year}/", {}),
-            ("juror dashboard", "/jury/", {"Cookie": f"{cookie}={juror_cookie}"}),
-            ("nomination form", f"/nominations/{data['draft'].pk}/edit/", {"Cookie": f"{cookie}={startup_cookie}"}),
-        ]
-        ceiling = ("ceiling", f"/bench/ceiling/{data['scoring_edition'].pk}/", {})
-
         log_path = scratch / "gunicorn.log"
         server = start_gunicorn(env, log_path, port)
         script = scratch / "non2xx.lua"
         script.write_text(WRK_SCRIPT)
         results = []
         try:
+            # A logged-in browser sends its session cookie and the CSRF cookie it got with the login form.
+            csrf = f"{settings.CSRF_COOKIE_NAME}={csrf_cookie(port, settings.CSRF_COOKIE_NAME)}"
+            cookie = settings.SESSION_COOKIE_NAME
+            pages = [
+                ("public edition page", f"/editions/{data['open_edition'].year}/", {}),
+                ("juror dashboard", "/jury/", {"Cookie": f"{cookie}={juror_cookie}; {csrf}"}),
+                (
+                    "nomination form",
+                    f"/nominations/{data['draft'].pk}/edit/",
+                    {"Cookie": f"{cookie}={startup_cookie}; {csrf}"},
+                ),
+            ]
+            ceiling = ("ceiling", f"/bench/ceiling/{data['scoring_edition'].pk}/", {})
             for name, path, headers in [ceiling, *pages]:
                 status, _, body = http_get(port, path, {**PROXY_HEADERS, **headers})
                 if status != 200:
