@@ -17,7 +17,7 @@ from django import forms
 from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
@@ -35,7 +35,25 @@ def bootstrap_widget_class(widget: forms.Widget) -> str:
     return ""
 
 
+_WIDGET_TYPES: dict[type, str] = {}
+
+
 class BootstrapBoundField(BoundField):
+    @cached_property
+    def auto_id(self):
+        # BoundField computes it on every use (several times a field); it depends only on the form's auto_id
+        # and the field's name, fixed when the bound field is made.
+        return super().auto_id
+
+    @property
+    def widget_type(self):
+        # BoundField runs a regular expression over the widget's class name on every use.
+        widget_class = type(self.field.widget)
+        known = _WIDGET_TYPES.get(widget_class)
+        if known is None:
+            known = _WIDGET_TYPES[widget_class] = super().widget_type
+        return known
+
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
@@ -163,16 +181,34 @@ def _lazy_text(value: Promise) -> str:
     return html
 
 
+# Attribute names and values as written, by their text: they are the forms' constants (classes, ids, lengths,
+# `aria-describedby`), the same on every form, and escaping each again cost more than the rest of the attributes.
+_ATTR_TEXTS: dict[str, str] = {}
+_ATTR_TEXTS_MAX = 4096
+
+
+def _attr_text(text: str) -> str:
+    escaped = _ATTR_TEXTS.get(text)
+    if escaped is None:
+        if len(_ATTR_TEXTS) >= _ATTR_TEXTS_MAX:
+            _ATTR_TEXTS.clear()  # values made per form rather than per class: keep it bounded
+        escaped = _ATTR_TEXTS[text] = html_escape(text)
+    return escaped
+
+
 def _attrs(attrs: dict) -> str | None:
     """django/forms/widgets/attrs.html; None if a value is not a plain one (the template then renders it)."""
     parts = []
     for name, value in attrs.items():
         if value is False:
             continue
+        name = _attr_text(name) if type(name) is str else _text(name)
         if value is True:
-            parts.append(f" {_text(name)}")
+            parts.append(f" {name}")
+        elif type(value) is str:
+            parts.append(f' {name}="{_attr_text(value)}"')
         elif isinstance(value, _PLAIN):
-            parts.append(f' {_text(name)}="{_attr_value(value)}"')
+            parts.append(f' {name}="{_attr_value(value)}"')
         else:
             return None
     return "".join(parts)
@@ -256,6 +292,60 @@ class PythonWidgetRenderer(DjangoTemplates):
         return super().render(template_name, context, request=request)
 
 
+# The widgets whose markup the bound field's attributes and value give directly: their get_context() adds
+# nothing but the input type, and their template is one PythonWidgetRenderer writes.
+_DIRECT_WIDGETS = {
+    forms.TextInput: _render_input,
+    forms.NumberInput: _render_input,
+    forms.EmailInput: _render_input,
+    forms.URLInput: _render_input,
+    forms.Textarea: _render_textarea,
+}
+
+
+def _widget_html(field: BoundField) -> str:
+    """str(field) — BoundField.as_widget() of the field's own widget, written by PythonWidgetRenderer — for
+    the plain text inputs and textareas of a BootstrapBoundField, without the layers in between
+    (as_widget, Widget.render and get_context, the renderer): the same attributes in the same order, the
+    same value (tests/core/test_forms_rendering.py compares the two). Anything else is str(field)."""
+    form_field, form = field.field, field.form
+    widget = form_field.widget
+    widget_class = type(widget)
+    render = _DIRECT_WIDGETS.get(widget_class)
+    if (
+        render is None
+        or type(field) is not BootstrapBoundField
+        or type(form.renderer) is not PythonWidgetRenderer
+        or widget.template_name != widget_class.template_name
+        or form_field.localize
+    ):
+        return conditional_escape(field)
+    # BoundField.build_widget_attrs(), then BootstrapBoundField's class, then as_widget()'s id.
+    extra = {}
+    if widget.use_required_attribute(field.initial) and form_field.required and form.use_required_attribute:
+        extra["required"] = True
+    if form_field.disabled:
+        extra["disabled"] = True
+    errors = field.errors
+    if not widget.is_hidden and errors:
+        extra["aria-invalid"] = "true"
+    if not widget.use_fieldset and (described_by := field.aria_describedby):
+        extra["aria-describedby"] = described_by
+    classes = [widget.attrs.get("class", ""), "form-control", "is-invalid" if errors else ""]
+    extra["class"] = " ".join(c for c in classes if c)
+    if field.auto_id and "id" not in widget.attrs:
+        extra["id"] = field.auto_id
+    context = {
+        "name": field.html_name,
+        "value": widget.format_value(field.value()),
+        "attrs": {**widget.attrs, **extra},  # Widget.build_attrs()
+    }
+    if render is _render_input:
+        context["type"] = widget.input_type
+    html = render(context)
+    return html if html is not None else conditional_escape(field)
+
+
 def render_bootstrap_field(field: BoundField) -> str:
     """templates/forms/field.html in Python, newlines around it included (that template stays the reference
     tests/core/test_forms_rendering.py compares with)."""
@@ -273,7 +363,7 @@ def render_bootstrap_field(field: BoundField) -> str:
         head = (
             f'\n<div id="div_{auto_id}" class="mb-3">\n'
             f'  <label for="{_text(field.id_for_label)}" class="form-label{required_class}">{label}\n'
-            f"  {conditional_escape(field)}\n"
+            f"  {_widget_html(field)}\n"
         )
     parts = [head]
     errors = field.errors

@@ -7,7 +7,7 @@ from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from core.forms import BootstrapBoundField, PythonWidgetRenderer, render_bootstrap_field
+from core.forms import BootstrapBoundField, PythonWidgetRenderer, _widget_html, render_bootstrap_field
 from nominations.forms import NominationForm
 
 TEMPLATES = DjangoTemplates()
@@ -84,6 +84,45 @@ def test_plain_widgets_skip_the_templates(monkeypatch):
     for name in form.fields:
         str(form[name])
     assert rendered == []
+
+
+@pytest.mark.parametrize("form", forms_to_compare(), ids=lambda form: f"{type(form).__name__}-{form.is_bound}")
+def test_plain_inputs_written_directly_are_what_the_bound_field_writes(form):
+    for name in form.fields:
+        assert _widget_html(form[name]) == str(form[name]), name
+
+
+def test_plain_inputs_are_written_directly(monkeypatch):
+    from django.forms import Widget
+
+    rendered = []
+    original = Widget.render
+    monkeypatch.setattr(
+        Widget, "render", lambda self, *args, **kwargs: rendered.append(type(self)) or original(self, *args, **kwargs)
+    )
+    form = NominationForm(data={"startup_name": "", "website": "ftp://x"})
+    for name in form.fields:
+        render_bootstrap_field(form[name])
+
+    direct = {forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput, forms.Textarea}
+    assert {type(field.widget) for field in form.fields.values()} & direct  # the nomination form has them
+    assert not set(rendered) & direct
+    assert set(rendered) == {type(f.widget) for f in form.fields.values()} - direct  # the rest: as before
+
+
+def test_a_field_unlike_the_plain_ones_is_left_to_the_bound_field():
+    class Odd(forms.Form):
+        bound_field_class = BootstrapBoundField
+
+        hidden_text = forms.CharField(widget=forms.TextInput())
+        localized = forms.DecimalField(localize=True, initial="1.5")
+        own_template = forms.CharField(widget=forms.TextInput())
+
+    form = Odd()
+    form.fields["hidden_text"].widget.input_type = "hidden"
+    form.fields["own_template"].widget.template_name = "django/forms/widgets/input.html"
+    for name in form.fields:
+        assert _widget_html(form[name]) == str(form[name]), name
 
 
 def test_a_stored_file_is_left_to_the_template(monkeypatch):
