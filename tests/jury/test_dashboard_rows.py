@@ -88,3 +88,91 @@ def test_the_rows_are_joined_as_the_templates_loop_joined_them(count):
     )
 
     assert dashboard_rows_html(rows) == loop.render({"rows": rows})
+
+
+class _Member:
+    def __init__(self, is_chair: bool) -> None:
+        self.is_chair = is_chair
+
+
+class _Paginator:
+    count = 1234
+
+
+class _Page:
+    paginator = _Paginator()
+
+    def start_index(self) -> int:
+        return 1001
+
+    def end_index(self) -> int:
+        return 1025
+
+
+class _ScheduledEdition(_Edition):
+    def __init__(self, pk: int, name: str, open_at, close_at) -> None:
+        super().__init__(pk, name)
+        self.scoring_open_at, self.scoring_close_at = open_at, close_at
+
+
+class _Board:
+    """What the edition's template reads of a selectors.EditionDashboard."""
+
+    def __init__(self, edition, phase: str, *, chair: bool, released: bool, conflicted: int) -> None:
+        self.edition, self.member, self.released, self.conflicted = edition, _Member(chair), released, conflicted
+        self.scoring_not_open_yet, self.scoring_open, self.scoring_closed = (
+            phase == "before",
+            phase == "open",
+            phase == "closed",
+        )
+        self.submitted, self.assigned, self.percent_submitted = 7, 0 if conflicted == 3 else 480, 1
+        self.page = _Page()
+
+
+def test_each_editions_section_is_written_as_the_template_writes_it(settings):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from jury.views.juror import dashboard_edition_html
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    filters = [
+        ("all", "All", 1234, "?show=all&page-7=2"),
+        ("to_score", "To score", 3, "?show=to_score&x=<1>"),
+        ("drafts", "Drafts", 0, "?show=drafts"),
+        ("submitted", "Submitted", 7, "?show=submitted"),
+    ]
+    rows_html = mark_safe('\n        <li data-state="draft">1.</li>\n      ')  # nosec
+    pagination_html = mark_safe('<nav aria-label="pages">…</nav>\n')  # nosec
+    open_at, close_at = datetime(2031, 3, 30, 0, 30, tzinfo=UTC), datetime(2031, 10, 26, 1, 30, tzinfo=UTC)
+    cases = itertools.product(
+        ("sv", "en"),
+        ("before", "open", "closed"),
+        (False, True),  # chair
+        (False, True),  # released
+        (False, True),  # has_mfa
+        (0, 1, 3),  # conflicted
+        (False, True),  # paginated (and rows on the page)
+    )
+    with time_machine.travel(datetime(2031, 5, 1, 12, 0, tzinfo=UTC), tick=False):
+        for language, phase, chair, released, has_mfa, conflicted, paginated in cases:
+            name = 'Tom & Jerry\'s "<b>Prize</b>" 2031' if chair else "Flemingsberg Science Award 2031"
+            edition = _ScheduledEdition(12345 if paginated else 7, name, open_at, close_at)
+            board = _Board(edition, phase, chair=chair, released=released, conflicted=conflicted)
+            item = {
+                "board": board,
+                "rows": [{}] if paginated else [],
+                "rows_html": rows_html if paginated else "",
+                "first_number": 1001 if paginated else 1,
+                "filters": filters,
+                "pagination": {"pages": []} if paginated else None,
+                "pagination_html": pagination_html if paginated else "",
+            }
+            show = "to_score" if paginated else "all"
+            with translation.override(language):
+                context = {"item": item, "board": board, "edition": edition, "show": show, "has_mfa": has_mfa}
+                expected = render_to_string("jury/juror/_dashboard_edition.html", context)
+                written = dashboard_edition_html(item, show=show, has_mfa=has_mfa)
+
+            assert written == expected, (language, phase, chair, released, has_mfa, conflicted, paginated)
