@@ -29,11 +29,28 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 RUBRIC_CACHE_SECONDS = 24 * 60 * 60
 
 
+# This process's copy of the rubric sections it has already had, by the same key as the cache: the key names
+# the edition, the language and the edition's last change, so a copy is never stale, and reading it saves a
+# round trip to the cache on every request of the page. Bounded: cleared when full.
+_RUBRIC_HTML: dict[str, str] = {}
+_RUBRIC_HTML_MAX = 256
+
+
 def _edition_rubric_html(edition: Edition) -> str:
     """The "How the ranking is made" and "How the jury scores" sections. Rendered without the request,
     so nothing of one visitor (a CSRF token, the CSP nonce) can be in what is cached; the phase, the
     countdown, the timeline and the result are not in it either, so they are never stale."""
     key = f"awards:edition-rubric:{edition.pk}:{get_language()}:{edition.updated_at.timestamp()}"
+    html = _RUBRIC_HTML.get(key)
+    if html is None:
+        html = _RUBRIC_HTML[key] = _edition_rubric_html_from_cache(edition, key)
+        if len(_RUBRIC_HTML) > _RUBRIC_HTML_MAX:
+            _RUBRIC_HTML.clear()
+    # Our own template's output, autoescaped when it was rendered; only the caches stood in between.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+
+
+def _edition_rubric_html_from_cache(edition: Edition, key: str) -> str:
     try:
         html = cache.get(key)
     except Exception:  # the cache is an optimisation: without it, the page is rendered in full
@@ -48,8 +65,7 @@ def _edition_rubric_html(edition: Edition) -> str:
                 cache.set(key, html, RUBRIC_CACHE_SECONDS)
             except Exception:
                 logger.warning("cache unavailable: the rubric of edition %s is not kept", edition.pk, exc_info=True)
-    # Our own template's output, autoescaped when it was rendered; only the cache stood in between.
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+    return html
 
 
 def edition_detail(request: HttpRequest, year: int) -> HttpResponse:

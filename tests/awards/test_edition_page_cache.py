@@ -138,3 +138,35 @@ def test_the_page_is_served_when_the_cache_is_down(client, edition, monkeypatch)
     monkeypatch.setattr(cache, "set", down)
 
     assert "Market" in page(client)
+
+
+def _rubric_reads(monkeypatch) -> list[str]:
+    asked, get = [], cache.get
+
+    def recording_get(key, *args, **kwargs):
+        asked.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", recording_get)
+    return asked
+
+
+def test_a_rubric_this_process_has_had_is_not_asked_of_the_cache_again(client, edition, monkeypatch):
+    asked = _rubric_reads(monkeypatch)
+    assert "Market" in page(client)
+    assert [key for key in asked if key.startswith("awards:edition-rubric:")]  # the first time: the cache
+    asked.clear()
+
+    assert "Market" in page(client)
+    assert "Marknad" in page(client, "sv")  # another language: its own copy, from the cache
+    assert [key.split(":")[3] for key in asked if key.startswith("awards:edition-rubric:")] == ["sv"]
+
+
+def test_the_process_copy_is_bounded(client, edition, monkeypatch):
+    from awards import views
+
+    monkeypatch.setattr(views, "_RUBRIC_HTML", {f"old-{n}": "x" for n in range(views._RUBRIC_HTML_MAX)})
+
+    assert "Market" in page(client)
+    assert len(views._RUBRIC_HTML) <= views._RUBRIC_HTML_MAX
+    assert "Market" in page(client)
