@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import has_mfa
 from awards.models import Phase
-from core.html import escape_text
+from core.html import date_text, escape_text
 from nominations.models import Nomination
 
 from .. import draft_stash, selectors
@@ -227,11 +227,6 @@ def dashboard_rows_html(rows: list[dict]) -> str:
     return mark_safe("".join(f"\n        {row['html']}\n      " for row in rows))  # noqa: S308  # nosec B308 B703 - the rows' HTML, escaped when written
 
 
-def _date_text(value, format_name: str) -> str:
-    # `{{ value|date:format_name }}`: in the current time zone, escaped.
-    return escape_text(date_format(timezone.localtime(value), format_name))
-
-
 def _countdown_html(board: selectors.EditionDashboard, edition) -> str:
     if board.scoring_not_open_yet:
         when, css = edition.scoring_open_at, "alert alert-light border"
@@ -241,10 +236,10 @@ def _countdown_html(board: selectors.EditionDashboard, edition) -> str:
         text = _('Scoring closes on <time datetime="%(iso)s">%(when)s</time>.')
     else:
         closed = _("Scoring closed on %(when)s. Scores can no longer be changed.") % {
-            "when": _date_text(edition.scoring_close_at, "DATETIME_FORMAT")
+            "when": date_text(edition.scoring_close_at, "DATETIME_FORMAT")
         }
         return f'\n    <div class="alert alert-secondary">{closed}</div>\n  '
-    sentence = text % {"iso": _date_text(when, "c"), "when": _date_text(when, "DATETIME_FORMAT")}
+    sentence = text % {"iso": date_text(when, "c"), "when": date_text(when, "DATETIME_FORMAT")}
     return (
         f'\n    <div class="{css}" data-countdown data-countdown-passed="{_("now")}">\n'
         f"      {sentence}\n"
