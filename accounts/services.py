@@ -177,3 +177,12 @@ def contact_data_anonymise_expired(*, now=None) -> int:
         if count:
             audit_record(action="personal_data.retention_anonymised", data={"nominations": count})
     return count
+
+
+def sessions_clear_expired(*, now=None) -> int:
+    """Delete the sessions past their expiry date (nobody can use them any more: the store never reads one);
+    returns how many. Django's `clearsessions` does the same; beat runs this daily."""
+    from .models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=now or timezone.now()).delete()
+    return deleted

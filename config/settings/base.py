@@ -334,6 +334,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.anonymise_expired_contact_data",
         "schedule": 24 * 60 * 60.0,
     },
+    # Sessions past their expiry date: never read again, deleted so the table does not grow for ever.
+    "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 60 * 60.0},
     "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
     # Jurors' deadline reminders; each is recorded once sent, so the interval only sets how late one can be.
     "send-scoring-reminders": {"task": "jury.tasks.send_scoring_reminders", "schedule": 15 * 60.0},

@@ -188,3 +188,24 @@ def test_a_session_is_never_handed_a_user_it_does_not_name(client):
     session.save()
 
     assert not is_logged_in(client)  # Django's hash check refuses it; nothing read with the session helped
+
+
+def test_expired_sessions_are_deleted_daily_and_live_ones_kept(settings):
+    from accounts.models import Session
+    from accounts.services import sessions_clear_expired
+    from accounts.tasks import clear_expired_sessions
+
+    live = SessionStore()
+    live["language"] = "sv"
+    live.create()
+    expired = SessionStore()
+    expired["language"] = "en"
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    assert clear_expired_sessions.apply().get() == 1
+    assert sessions_clear_expired() == 0  # a second run finds nothing
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    entry = settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]
+    assert entry["task"] == "accounts.tasks.clear_expired_sessions"
+    assert entry["schedule"] <= 24 * 60 * 60
