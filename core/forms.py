@@ -46,6 +46,17 @@ class BootstrapBoundField(BoundField):
         return super().auto_id
 
     @property
+    def errors(self):
+        # BoundField makes a new empty ErrorList on every use when the field has no errors (several times a
+        # field while it is written); one is kept for that instead. Errors the form has are always its own.
+        errors = self.form.errors.get(self.name)
+        if errors is None:
+            errors = self.__dict__.get("_no_errors")
+            if errors is None:
+                errors = self._no_errors = self.form.error_class(renderer=self.form.renderer)
+        return errors
+
+    @property
     def widget_type(self):
         # BoundField runs a regular expression over the widget's class name on every use.
         widget_class = type(self.field.widget)
@@ -196,6 +207,11 @@ def _attr_text(text: str) -> str:
     return escaped
 
 
+def _name_text(value) -> str:
+    # `{{ value }}` for a field's names and ids: the form's constants, escaped once.
+    return _attr_text(value) if type(value) is str else _text(value)
+
+
 def _attrs(attrs: dict) -> str | None:
     """django/forms/widgets/attrs.html; None if a value is not a plain one (the template then renders it)."""
     parts = []
@@ -223,7 +239,7 @@ def _render_input(widget: dict) -> str | None:
     if attrs is None or (value is not None and not isinstance(value, _PLAIN)):
         return None
     value = "" if value is None else f' value="{_attr_value(value)}"'
-    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{attrs}>'
+    return f'<input type="{_name_text(widget["type"])}" name="{_name_text(widget["name"])}"{value}{attrs}>'
 
 
 def _render_textarea(widget: dict) -> str | None:
@@ -231,7 +247,7 @@ def _render_textarea(widget: dict) -> str | None:
     value = widget["value"]
     if attrs is None or (value and not isinstance(value, _PLAIN)):
         return None
-    return f'<textarea name="{_text(widget["name"])}"{attrs}>\n{_text(value) if value else ""}</textarea>'
+    return f'<textarea name="{_name_text(widget["name"])}"{attrs}>\n{_text(value) if value else ""}</textarea>'
 
 
 def _render_select(widget: dict) -> str | None:
@@ -303,11 +319,12 @@ _DIRECT_WIDGETS = {
 }
 
 
-def _widget_html(field: BoundField) -> str:
+def _widget_html(field: BoundField, *, has_help_text: bool | None = None) -> str:
     """str(field) — BoundField.as_widget() of the field's own widget, written by PythonWidgetRenderer — for
     the plain text inputs and textareas of a BootstrapBoundField, without the layers in between
     (as_widget, Widget.render and get_context, the renderer): the same attributes in the same order, the
-    same value (tests/core/test_forms_rendering.py compares the two). Anything else is str(field)."""
+    same value (tests/core/test_forms_rendering.py compares the two). Anything else is str(field).
+    `has_help_text`: whether the field's help text is not empty, when the caller has looked it up already."""
     form_field, form = field.field, field.form
     widget = form_field.widget
     widget_class = type(widget)
@@ -329,7 +346,19 @@ def _widget_html(field: BoundField) -> str:
     errors = field.errors
     if not widget.is_hidden and errors:
         extra["aria-invalid"] = "true"
-    if not widget.use_fieldset and (described_by := field.aria_describedby):
+    if has_help_text is None:
+        described_by = field.aria_describedby
+    elif widget.attrs.get("aria-describedby"):
+        described_by = None  # BoundField.aria_describedby: the widget's own is kept
+    else:  # BoundField.aria_describedby, the help text already looked up
+        ids = []
+        if field.auto_id and not widget.is_hidden:
+            if has_help_text:
+                ids.append(f"{field.auto_id}_helptext")
+            if errors:
+                ids.append(f"{field.auto_id}_error")
+        described_by = " ".join(ids)
+    if not widget.use_fieldset and described_by:
         extra["aria-describedby"] = described_by
     classes = [widget.attrs.get("class", ""), "form-control", "is-invalid" if errors else ""]
     extra["class"] = " ".join(c for c in classes if c)
@@ -352,18 +381,20 @@ def render_bootstrap_field(field: BoundField) -> str:
     required = field.field.required
     asterisk = '<span class="asteriskField">*</span>' if required else ""
     required_class = " requiredField" if required else ""
-    auto_id = _text(field.auto_id)
+    auto_id = _name_text(field.auto_id)
     label = f"{_text(field.label)}{asterisk}</label>"
+    help_text = field.help_text  # a lazy one is looked up once, in _text()
+    help_html = _text(help_text) if isinstance(help_text, str | Promise) or help_text else ""
     if field.widget_type == "checkbox":
         head = (
             f'\n<div class="mb-3"><div id="div_{auto_id}" class="form-check">{conditional_escape(field)}\n'
-            f'  <label for="{_text(field.id_for_label)}" class="form-check-label{required_class}">{label}\n'
+            f'  <label for="{_name_text(field.id_for_label)}" class="form-check-label{required_class}">{label}\n'
         )
     else:
         head = (
             f'\n<div id="div_{auto_id}" class="mb-3">\n'
-            f'  <label for="{_text(field.id_for_label)}" class="form-label{required_class}">{label}\n'
-            f"  {_widget_html(field)}\n"
+            f'  <label for="{_name_text(field.id_for_label)}" class="form-label{required_class}">{label}\n'
+            f"  {_widget_html(field, has_help_text=bool(help_html))}\n"
         )
     parts = [head]
     errors = field.errors
@@ -372,8 +403,6 @@ def render_bootstrap_field(field: BoundField) -> str:
         for number, error in enumerate(errors, 1):
             parts.append(f'<p id="error_{number}_{auto_id}"><strong>{_text(error)}</strong></p>')
         parts.append("</div>")
-    help_text = field.help_text  # a lazy one is looked up once, in _text()
-    help_html = _text(help_text) if isinstance(help_text, str | Promise) or help_text else ""
     if help_html:
         parts.append(f'\n  <div id="{auto_id}_helptext" class="form-text">{help_html}</div>')
     parts.append("\n</div>")

@@ -246,3 +246,17 @@ def test_fields_unlike_the_plain_ones_go_through_deepcopy():
     assert copied["grouped"].choices == original["grouped"].choices
     assert copied["grouped"].choices[0][1] is not original["grouped"].choices[0][1]  # the group's list: deep
     assert copied["split"].fields[0] is not original["split"].fields[0]
+
+
+def test_a_bound_fields_errors_are_the_forms_even_when_added_later():
+    form = Sample(data={"text": "ok", "number": "3"})
+    form.is_valid()
+    field = form["text"]
+    assert list(field.errors) == [] and field.errors.renderer is form.renderer
+    assert field.errors is field.errors  # one empty list kept, not a new one each time
+
+    form.add_error("text", "Too <odd>")
+
+    assert list(field.errors) == ["Too <odd>"]
+    assert 'aria-invalid="true"' in _widget_html(field) and "is-invalid" in _widget_html(field)
+    assert render_bootstrap_field(field) == render_to_string("forms/field.html", {"field": field})
