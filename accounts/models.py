@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
-from django.db import connections, models
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from core.db import model_columns, model_from_values, prepared_read
 
 
 class UserManager(BaseUserManager):
@@ -39,8 +41,6 @@ class UserManager(BaseUserManager):
         ORM's get()."""
         if type(self) is not UserManager or args or len(kwargs) != 1 or not kwargs.keys() & {"pk", "id"}:
             return super().get(*args, **kwargs)
-        from core.db import model_columns, model_from_values, prepared_cursor
-
         from .session_store import authenticating_session
 
         (value,) = kwargs.values()
@@ -50,24 +50,12 @@ class UserManager(BaseUserManager):
             user = session.take_user(value)
             if user is not None:
                 return user
-        connection = connections[self.db]
-        sql = _USER_BY_PK_SQL.get(connection.alias)
-        if sql is None:
-            quote, meta = connection.ops.quote_name, self.model._meta
-            table = quote(meta.db_table)
-            sql = _USER_BY_PK_SQL[connection.alias] = (
-                f"SELECT {model_columns(self.model, table, connection)} FROM {table} "  # noqa: S608  # nosec B608 - our table and columns; the value as %s
-                f"WHERE {table}.{quote(meta.pk.column)} = %s"
-            )
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(sql, [self.model._meta.pk.get_prep_value(value)])
-            row = cursor.fetchone()
+        connection, row = prepared_read(
+            self.model, _user_by_pk_sql, [self.model._meta.pk.get_prep_value(value)], using=self.db
+        )
         if row is None:
             raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
         return model_from_values(self.model, row, connection)
-
-
-_USER_BY_PK_SQL: dict[str, str] = {}  # by database alias
 
 
 class User(AbstractUser):
@@ -101,6 +89,16 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+# The logged-in user, read on every request (UserManager.get).
+def _user_by_pk_sql(connection) -> str:
+    quote, meta = connection.ops.quote_name, User._meta
+    table = quote(meta.db_table)
+    return (
+        f"SELECT {model_columns(User, table, connection)} FROM {table} "  # noqa: S608  # nosec B608 - our table and columns; the value as %s
+        f"WHERE {table}.{quote(meta.pk.column)} = %s"
+    )
 
 
 class Session(AbstractBaseSession):

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db import connections, router
 from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.db import model_columns, models_from_row, prepared_cursor
+from core.db import model_columns, models_from_row, prepared_read
 
 from .models import Award, Criterion, Edition
 
@@ -64,24 +63,19 @@ def edition_next_deadline(*, edition: Edition, now: datetime | None = None) -> T
     return next((step for step in edition_timeline(edition=edition, now=now) if not step.is_past), None)
 
 
-_PUBLIC_EDITION_SQL: dict[str, str] = {}  # by database alias
+def _public_edition_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {model_columns(Edition, 'e', connection)}, {model_columns(Award, 'a', connection)} "  # noqa: S608  # nosec B608 - our tables and columns; values as %s
+        f"FROM {quote(Edition._meta.db_table)} e INNER JOIN {quote(Award._meta.db_table)} a ON a.id = e.award_id "
+        "WHERE a.slug = %s AND e.year = %s"
+    )
 
 
 def edition_get_public(*, year: int) -> Edition:
     """The main award's edition of a year with its award, or 404. In one plain SQL statement: the public
     pages ask on every request, and the ORM took longer to build the query than the database to answer."""
-    connection = connections[router.db_for_read(Edition)]
-    sql = _PUBLIC_EDITION_SQL.get(connection.alias)
-    if sql is None:
-        quote = connection.ops.quote_name
-        sql = _PUBLIC_EDITION_SQL[connection.alias] = (
-            f"SELECT {model_columns(Edition, 'e', connection)}, {model_columns(Award, 'a', connection)} "  # noqa: S608  # nosec B608 - our tables and columns; values as %s
-            f"FROM {quote(Edition._meta.db_table)} e INNER JOIN {quote(Award._meta.db_table)} a ON a.id = e.award_id "
-            "WHERE a.slug = %s AND e.year = %s"
-        )
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [AWARD_SLUG, int(year)])
-        row = cursor.fetchone()
+    connection, row = prepared_read(Edition, _public_edition_sql, [AWARD_SLUG, int(year)])
     if row is None:
         raise Http404
     edition, award = models_from_row(row, [Edition, Award], connection)

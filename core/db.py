@@ -53,6 +53,23 @@ def prepared_cursor(connection):
         yield wrapped
 
 
+_statements: dict[tuple, str] = {}  # (the function that writes it, database alias) -> the statement
+
+
+def prepared_read(model, write_sql, params: list, *, many: bool = False, using: str | None = None):
+    """Run one of our plain-SQL reads on `model`'s database (the router's, or `using`) through
+    prepared_cursor(). `write_sql(connection)` writes the statement; it is written once per database and kept.
+    Returns the connection (for models_from_row()) and the first row (None if none) or, with `many`, every row."""
+    connection = connections[using or router.db_for_read(model)]
+    key = (write_sql, connection.alias)
+    sql = _statements.get(key)
+    if sql is None:
+        sql = _statements[key] = write_sql(connection)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return connection, cursor.fetchall() if many else cursor.fetchone()
+
+
 def row_exists(model, where: str, params: list) -> bool:
     """Whether `model`'s table has a row matching `where` (SQL we write, with %s for every value)."""
     connection = connections[router.db_for_read(model)]

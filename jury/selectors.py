@@ -8,7 +8,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.core.paginator import Page, Paginator
-from django.db import connection, connections, models, router
+from django.db import connection, models
 from django.db.models import (
     Case,
     Count,
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.session_store import user_fact
 from awards.models import Award, Criterion, CriterionLevel, Edition, Phase
-from core.db import model_columns, models_from_row, prepared_cursor, row_exists
+from core.db import model_columns, models_from_row, prepared_cursor, prepared_read, row_exists
 from nominations.models import Nomination
 from nominations.selectors import nomination_get_for_user_or_404
 
@@ -497,28 +497,23 @@ def _bool(value) -> bool | None:
     return None if value is None else bool(value)
 
 
-_SEATS_SQL: dict[str, str] = {}  # by database alias
+def _seats_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    tables = {model: quote(model._meta.db_table) for model in (JuryMember, Edition, Award, JuryPlan)}
+    return (
+        f"SELECT {model_columns(JuryMember, 'm', connection)}, {model_columns(Edition, 'e', connection)}, "  # noqa: S608  # nosec B608 - our tables and columns; the value as %s
+        f"{model_columns(Award, 'a', connection)}, {model_columns(JuryPlan, 'p', connection)} "
+        f"FROM {tables[JuryMember]} m INNER JOIN {tables[Edition]} e ON e.id = m.edition_id "
+        f"INNER JOIN {tables[Award]} a ON a.id = e.award_id "
+        f"LEFT OUTER JOIN {tables[JuryPlan]} p ON p.edition_id = e.id "
+        "WHERE m.user_id = %s ORDER BY e.year DESC, m.edition_id DESC"
+    )
 
 
 def _seats_with_editions(*, user) -> list[JuryMember]:
     """The user's seats, newest edition first, each with its edition, award and jury plan (or none), as
     select_related("edition__award", "edition__jury_plan") gives them, in one plain SQL statement."""
-    connection = connections[router.db_for_read(JuryMember)]
-    sql = _SEATS_SQL.get(connection.alias)
-    if sql is None:
-        quote = connection.ops.quote_name
-        tables = {model: quote(model._meta.db_table) for model in (JuryMember, Edition, Award, JuryPlan)}
-        sql = _SEATS_SQL[connection.alias] = (
-            f"SELECT {model_columns(JuryMember, 'm', connection)}, {model_columns(Edition, 'e', connection)}, "  # noqa: S608  # nosec B608 - our tables and columns; the value as %s
-            f"{model_columns(Award, 'a', connection)}, {model_columns(JuryPlan, 'p', connection)} "
-            f"FROM {tables[JuryMember]} m INNER JOIN {tables[Edition]} e ON e.id = m.edition_id "
-            f"INNER JOIN {tables[Award]} a ON a.id = e.award_id "
-            f"LEFT OUTER JOIN {tables[JuryPlan]} p ON p.edition_id = e.id "
-            "WHERE m.user_id = %s ORDER BY e.year DESC, m.edition_id DESC"
-        )
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [user.pk])
-        rows = cursor.fetchall()
+    connection, rows = prepared_read(JuryMember, _seats_sql, [user.pk], many=True)
     plan_cache = Edition._meta.get_field("jury_plan")  # the reverse one-to-one: None caches "no plan"
     members = []
     for row in rows:

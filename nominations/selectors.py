@@ -3,46 +3,38 @@ so access control cannot be forgotten."""
 
 import re
 
-from django.db import connections, router
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
-from awards.models import Edition
-from core.db import model_columns, models_from_row, prepared_cursor
+from awards.models import Award, Edition
+from core.db import model_columns, models_from_row, prepared_read
 from core.models import AuditEvent
 
 from .models import Nomination
 
-_NOMINATION_SQL: dict[str, str] = {}  # by database alias
+
+def _nomination_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    tables = {model: quote(model._meta.db_table) for model in (Nomination, Edition, Award, get_user_model())}
+    return (
+        f"SELECT {model_columns(Nomination, 'n', connection)}, {model_columns(Edition, 'e', connection)}, "  # noqa: S608  # nosec B608 - our tables and columns; the value as %s
+        f"{model_columns(Award, 'a', connection)}, {model_columns(get_user_model(), 'u', connection)} "
+        f"FROM {tables[Nomination]} n INNER JOIN {tables[Edition]} e ON e.id = n.edition_id "
+        f"INNER JOIN {tables[Award]} a ON a.id = e.award_id "
+        f"LEFT OUTER JOIN {tables[get_user_model()]} u ON u.id = n.submitted_by_id WHERE n.id = %s"
+    )
 
 
 def _nomination_with_edition_and_applicant(pk: int) -> Nomination | None:
     """The nomination with its edition, award and applicant, as select_related("edition__award",
     "submitted_by") gives them, in one plain SQL statement: the ORM took about a millisecond to build and
     compile that query on every nomination page, four times what the database took to answer it."""
-    from django.contrib.auth import get_user_model
-
-    from awards.models import Award
-
-    user_model = get_user_model()
-    connection = connections[router.db_for_read(Nomination)]
-    sql = _NOMINATION_SQL.get(connection.alias)
-    if sql is None:
-        quote = connection.ops.quote_name
-        tables = {model: quote(model._meta.db_table) for model in (Nomination, Edition, Award, user_model)}
-        sql = _NOMINATION_SQL[connection.alias] = (
-            f"SELECT {model_columns(Nomination, 'n', connection)}, {model_columns(Edition, 'e', connection)}, "  # noqa: S608  # nosec B608 - our tables and columns; the value as %s
-            f"{model_columns(Award, 'a', connection)}, {model_columns(user_model, 'u', connection)} "
-            f"FROM {tables[Nomination]} n INNER JOIN {tables[Edition]} e ON e.id = n.edition_id "
-            f"INNER JOIN {tables[Award]} a ON a.id = e.award_id "
-            f"LEFT OUTER JOIN {tables[user_model]} u ON u.id = n.submitted_by_id WHERE n.id = %s"
-        )
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [int(pk)])
-        row = cursor.fetchone()
+    connection, row = prepared_read(Nomination, _nomination_sql, [int(pk)])
     if row is None:
         return None
-    nomination, edition, award, applicant = models_from_row(row, [Nomination, Edition, Award, user_model], connection)
+    models = [Nomination, Edition, Award, get_user_model()]
+    nomination, edition, award, applicant = models_from_row(row, models, connection)
     edition.award = award
     nomination.edition = edition
     nomination.submitted_by = applicant

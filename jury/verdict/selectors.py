@@ -4,14 +4,13 @@ sees of a result (nothing until the announcement is published)."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connections, router
 from django.http import Http404
 from django.utils.text import get_text_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Edition
-from core.db import model_columns, model_from_values, prepared_cursor
+from core.db import model_columns, model_from_values, prepared_read
 from core.i18n import localized
 from jury.models import ConflictDeclaration
 from nominations.models import Nomination
@@ -403,25 +402,20 @@ class PublicResult:
     finalists: list[Nomination] = field(default_factory=list)
 
 
-_PUBLISHED_ANNOUNCEMENT_SQL: dict[str, str] = {}  # by database alias
+def _published_announcement_sql(connection) -> str:
+    table = connection.ops.quote_name(Announcement._meta.db_table)
+    return (
+        f"SELECT {model_columns(Announcement, 'a', connection)} FROM {table} a "  # noqa: S608  # nosec B608 - our table and columns; the value as %s
+        "WHERE a.edition_id = %s AND a.published_at IS NOT NULL"
+    )
 
 
 def published_announcement(*, edition: Edition) -> Announcement | None:
     """The edition's announcement if it is published, as
     Announcement.objects.filter(edition=edition, published_at__isnull=False).first() gives it, read with one
     plain SQL statement: the public edition page asks on every request, and the ORM took longer to build that
-    query than the database took to answer it."""
-    connection = connections[router.db_for_read(Announcement)]
-    sql = _PUBLISHED_ANNOUNCEMENT_SQL.get(connection.alias)
-    if sql is None:
-        table = connection.ops.quote_name(Announcement._meta.db_table)
-        sql = _PUBLISHED_ANNOUNCEMENT_SQL[connection.alias] = (
-            f"SELECT {model_columns(Announcement, 'a', connection)} FROM {table} a "  # noqa: S608  # nosec B608 - our table and columns; the value as %s
-            "WHERE a.edition_id = %s AND a.published_at IS NOT NULL"
-        )
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, [edition.pk])
-        row = cursor.fetchone()  # at most one: an edition has one announcement
+    query than the database took to answer it. At most one row: an edition has one announcement."""
+    connection, row = prepared_read(Announcement, _published_announcement_sql, [edition.pk])
     return None if row is None else model_from_values(Announcement, row, connection)
 
 
