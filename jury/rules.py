@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.rules import has_mfa, is_organiser
 from accounts.session_store import user_fact
 from awards.models import Phase
+from core.db import row_exists
 
 from .models import Assignment, ConflictDeclaration, JuryMember, JuryRole
 
@@ -82,7 +83,7 @@ def is_seated_juror(user) -> bool:
     known = user_fact(user, IS_SEATED_JUROR)
     if known is not None:
         return known
-    return JuryMember.objects.filter(user=user).exists()
+    return row_exists(JuryMember, "user_id = %s", [user.pk])
 
 
 def is_seated_juror_sql(connection) -> str:

@@ -25,9 +25,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.session_store import user_fact
 from awards.models import Award, Criterion, CriterionLevel, Edition, Phase
-from core.db import model_columns, models_from_row, prepared_cursor, prepared_read, row_exists
+from core.db import model_columns, models_from_row, prepared_cursor, prepared_read
 from nominations.models import Nomination
 from nominations.selectors import nomination_get_for_user_or_404
 
@@ -42,21 +41,16 @@ from .models import (
     ScoreEvent,
     hash_token,
 )
-from .rules import IS_SEATED_JUROR, is_conflicted
+from .rules import is_conflicted, is_seated_juror
 
 # ---------------------------------------------------------------------------------------------------
 # Seats
 
 
 def user_is_seated_juror(*, user) -> bool:
-    """On the jury of any edition (for the logged-in user: as read with the session, at the request's start)."""
-    # Asked for the menu's jury link on every logged-in page: read with the session, or one plain SQL check.
-    if not user.is_authenticated:
-        return False
-    known = user_fact(user, IS_SEATED_JUROR)
-    if known is not None:
-        return known
-    return row_exists(JuryMember, "user_id = %s", [user.pk])
+    """On the jury of any edition: the rule jury.rules.is_seated_juror (the menu's jury link asks it on every
+    logged-in page; for the logged-in user it was read with the session)."""
+    return is_seated_juror(user)
 
 
 # ---------------------------------------------------------------------------------------------------
