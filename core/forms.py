@@ -11,7 +11,6 @@ the templates byte for byte in tests/core/test_forms_rendering.py."""
 
 import copy
 from decimal import Decimal
-from html import escape as html_escape
 
 from django import forms
 from django.forms import BoundField
@@ -21,6 +20,8 @@ from django.utils.functional import Promise, cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
+
+from core.html import escape_text
 
 
 def bootstrap_widget_class(widget: forms.Widget) -> str:
@@ -161,13 +162,13 @@ class FieldsCopiedQuickly(dict):
 def _attr_value(value) -> str:
     # `{{ value|stringformat:'s' }}`: a safe string is kept as it is, anything else escaped (as
     # django.utils.html.escape does, without its lazy-string wrapper).
-    return value if isinstance(value, SafeData) else html_escape(str(value))
+    return value if isinstance(value, SafeData) else escape_text(value)
 
 
 def _text(value) -> str:
     # `{{ value }}`: localized, then escaped unless safe.
     if type(value) is str:
-        return html_escape(value)
+        return escape_text(value)
     if isinstance(value, Promise):
         return _lazy_text(value)
     return conditional_escape(localize(value))
@@ -203,7 +204,7 @@ def _attr_text(text: str) -> str:
     if escaped is None:
         if len(_ATTR_TEXTS) >= _ATTR_TEXTS_MAX:
             _ATTR_TEXTS.clear()  # values made per form rather than per class: keep it bounded
-        escaped = _ATTR_TEXTS[text] = html_escape(text)
+        escaped = _ATTR_TEXTS[text] = escape_text(text)
     return escaped
 
 
@@ -319,12 +320,12 @@ _DIRECT_WIDGETS = {
 }
 
 
-def _widget_html(field: BoundField, *, has_help_text: bool | None = None) -> str:
+def _widget_html(field: BoundField, *, has_help_text: bool) -> str:
     """str(field) — BoundField.as_widget() of the field's own widget, written by PythonWidgetRenderer — for
     the plain text inputs and textareas of a BootstrapBoundField, without the layers in between
     (as_widget, Widget.render and get_context, the renderer): the same attributes in the same order, the
     same value (tests/core/test_forms_rendering.py compares the two). Anything else is str(field).
-    `has_help_text`: whether the field's help text is not empty, when the caller has looked it up already."""
+    `has_help_text`: whether the field's help text is not empty (the caller has looked it up already)."""
     form_field, form = field.field, field.form
     widget = form_field.widget
     widget_class = type(widget)
@@ -346,9 +347,7 @@ def _widget_html(field: BoundField, *, has_help_text: bool | None = None) -> str
     errors = field.errors
     if not widget.is_hidden and errors:
         extra["aria-invalid"] = "true"
-    if has_help_text is None:
-        described_by = field.aria_describedby
-    elif widget.attrs.get("aria-describedby"):
+    if widget.attrs.get("aria-describedby"):
         described_by = None  # BoundField.aria_describedby: the widget's own is kept
     else:  # BoundField.aria_describedby, the help text already looked up
         ids = []

@@ -345,26 +345,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = [(key, label, _filter_href(request, key)) for key, label in filter_labels.items()]
     score_url, scorecards_url = _pk_url_formatter("jury:score"), _pk_url_formatter("jury:scorecards")
     conflicts_href, labels = reverse("jury:conflicts"), _row_labels()
+    mfa = has_mfa(request.user)
     editions = []
     for board in boards:
         counts = board.counts()
         first_number = board.page.start_index() if board.page else 1
         pagination = _page_links(request, board)
         rows = _dashboard_rows(board, first_number, score_url, scorecards_url, conflicts_href, labels)
-        editions.append(
-            {
-                "board": board,
-                "rows": rows,
-                "rows_html": dashboard_rows_html(rows),
-                "first_number": first_number,
-                "filters": [(key, label, counts[key], href) for key, label, href in filters],
-                "pagination": pagination,
-                "pagination_html": dashboard_pagination_html(pagination, board.edition) if pagination else "",
-            }
-        )
-    mfa = has_mfa(request.user)
-    for item in editions:
+        item = {
+            "board": board,
+            "rows": rows,
+            "rows_html": dashboard_rows_html(rows),
+            "first_number": first_number,
+            "filters": [(key, label, counts[key], href) for key, label, href in filters],
+            "pagination": pagination,
+            "pagination_html": dashboard_pagination_html(pagination, board.edition) if pagination else "",
+        }
         item["html"] = dashboard_edition_html(item, show=show, has_mfa=mfa)
+        editions.append(item)
     context = {
         "editions": editions,
         "show": show,

@@ -89,7 +89,8 @@ def test_plain_widgets_skip_the_templates(monkeypatch):
 @pytest.mark.parametrize("form", forms_to_compare(), ids=lambda form: f"{type(form).__name__}-{form.is_bound}")
 def test_plain_inputs_written_directly_are_what_the_bound_field_writes(form):
     for name in form.fields:
-        assert _widget_html(form[name]) == str(form[name]), name
+        field = form[name]
+        assert _widget_html(field, has_help_text=bool(field.help_text)) == str(field), name
 
 
 def test_plain_inputs_are_written_directly(monkeypatch):
@@ -122,7 +123,8 @@ def test_a_field_unlike_the_plain_ones_is_left_to_the_bound_field():
     form.fields["hidden_text"].widget.input_type = "hidden"
     form.fields["own_template"].widget.template_name = "django/forms/widgets/input.html"
     for name in form.fields:
-        assert _widget_html(form[name]) == str(form[name]), name
+        field = form[name]
+        assert _widget_html(field, has_help_text=bool(field.help_text)) == str(field), name
 
 
 def test_a_stored_file_is_left_to_the_template(monkeypatch):
@@ -258,5 +260,6 @@ def test_a_bound_fields_errors_are_the_forms_even_when_added_later():
     form.add_error("text", "Too <odd>")
 
     assert list(field.errors) == ["Too <odd>"]
-    assert 'aria-invalid="true"' in _widget_html(field) and "is-invalid" in _widget_html(field)
+    written = _widget_html(field, has_help_text=bool(field.help_text))
+    assert 'aria-invalid="true"' in written and "is-invalid" in written
     assert render_bootstrap_field(field) == render_to_string("forms/field.html", {"field": field})
